@@ -1,0 +1,66 @@
+"""The typed result of evaluating a map: what every renderer consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from argmap.schema import ArgumentMap, Value
+
+OVERALL = "overall"
+DEFAULT_FRAME = "default"
+
+Method = Literal["exact", "sampled"]
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """One frame's outcome.
+
+    ``weight`` is the prior weight (None when the map's frames carry none),
+    ``posterior_weight`` the weight after evidence and ``given``
+    (w_f P_f(e) / sum_g w_g P_g(e)). ``log_evidence`` is ln P_f(e, given) up to
+    a constant shared by every frame of the map.
+    """
+
+    name: str
+    weight: float | None
+    posterior_weight: float | None
+    log_evidence: float
+    method: Method = "exact"
+    samples: int | None = None  # set when method == "sampled"
+    largest_clique: int = 0  # variables in the junction tree's largest clique
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One claim's credences, keyed by frame name (and ``overall`` when frames are weighted)."""
+
+    id: str
+    text: str | None
+    credence: dict[str, float]
+    # Monte Carlo standard error, only for frames evaluated by sampling.
+    stderr: dict[str, float] = field(default_factory=dict)
+    # 5th-95th percentile of P_f(c | theta) under uncertain parameters (issue 4).
+    interval: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # frame (and overall) -> argument id -> credence with the argument minus without it.
+    explanation: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Credences for every claim in every frame of ``map``, as asked."""
+
+    map: ArgumentMap
+    frames: dict[str, FrameResult]
+    claims: dict[str, ClaimResult]
+    given: dict[str, bool] = field(default_factory=dict)
+    overrides: dict[str, Value] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        """Frame names in map order, then ``overall`` when frames are weighted."""
+        names = list(self.frames)
+        if any(f.weight is not None for f in self.frames.values()):
+            names.append(OVERALL)
+        return names

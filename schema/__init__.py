@@ -1,0 +1,38 @@
+"""YAML in, typed and located ArgumentMap out (DESIGN.md section 2)."""
+
+from .errors import ArgmapError, EvaluationError, ImpossibleEvidenceError, MapError, Problem, UsageError
+from .models import (
+    Argument,
+    ArgumentMap,
+    Claim,
+    Evidence,
+    Frame,
+    Location,
+    MapFile,
+    Premise,
+)
+from .values import Beta, Interval, LikelihoodRatio, Point, Value, parse_likelihood_ratio, parse_value
+
+__all__ = [
+    "ArgmapError",
+    "Argument",
+    "ArgumentMap",
+    "Beta",
+    "Claim",
+    "EvaluationError",
+    "Evidence",
+    "Frame",
+    "ImpossibleEvidenceError",
+    "Interval",
+    "LikelihoodRatio",
+    "Location",
+    "MapError",
+    "MapFile",
+    "Point",
+    "Premise",
+    "Problem",
+    "UsageError",
+    "Value",
+    "parse_likelihood_ratio",
+    "parse_value",
+]

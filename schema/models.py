@@ -1,0 +1,252 @@
+"""Pydantic models of the map file format (DESIGN.md section 2).
+
+The same models validate YAML, type the loaded map and generate the JSON
+Schema (``argmap schema``). Values keep their parsed types (:mod:`.values`);
+source locations live beside the models in :class:`ArgumentMap.locations`, so
+nothing a user could write in YAML is mistaken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .values import LikelihoodRatio, Value, ValueSyntaxError, parse_likelihood_ratio, parse_value
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+ID_RE = re.compile(ID_PATTERN)
+FORMAT_VERSION = 1
+
+
+def _value(raw: object) -> Value:
+    try:
+        return parse_value(raw)
+    except ValueSyntaxError as exc:
+        # pydantic turns ValueError into a located validation error.
+        raise ValueError(str(exc)) from None
+
+
+_VALUE_SCHEMA: dict[str, Any] = {
+    "description": (
+        'A probability: a number in [0, 1], "65%", odds "1:2^100", log-odds "-3 bits", '
+        'a 90% interval "40% to 70%", or {beta: [a, b]}.'
+    ),
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*\S.*$"},
+        {
+            "type": "object",
+            "properties": {
+                "beta": {
+                    "type": "array",
+                    "items": {"type": "number", "exclusiveMinimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                }
+            },
+            "required": ["beta"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+ValueField = Annotated[
+    Value,
+    BeforeValidator(_value),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_VALUE_SCHEMA),
+]
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="An id: [a-z0-9][a-z0-9_.-]*")]
+
+
+class _Node(BaseModel):
+    """Fields any node may carry."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    text: str | None = None
+    source: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A premise literal: claim ``claim``, or its negation when ``negated``."""
+
+    claim: str
+    negated: bool = False
+
+    def __str__(self) -> str:
+        return f"not {self.claim}" if self.negated else self.claim
+
+
+_PREMISE_RE = re.compile(r"^\s*(?:(?P<not>not)\s+)?(?P<id>\S+)\s*$")
+
+
+def _premise(raw: object) -> Premise:
+    if isinstance(raw, Premise):
+        return raw
+    if not isinstance(raw, str):
+        raise ValueError(f"a premise is a claim id or 'not <id>', got {type(raw).__name__}")
+    m = _PREMISE_RE.match(raw)
+    if not m or not ID_RE.match(m["id"]):
+        raise ValueError(f"premise {raw!r} is not a claim id or 'not <id>' (ids match {ID_PATTERN})")
+    return Premise(m["id"], m["not"] is not None)
+
+
+PremiseField = Annotated[
+    Premise,
+    BeforeValidator(_premise),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^(not\s+)?[a-z0-9][a-z0-9_.-]*$"}),
+]
+
+
+class Frame(_Node):
+    """An alternative perspective that changes parameters."""
+
+    weight: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
+class Evidence(_Node):
+    """Soft evidence on a claim: a likelihood ratio given as ``lr`` or ``bits``."""
+
+    lr: float | str | None = Field(default=None, description='A likelihood ratio: 8, "2^100", "3:1"')
+    bits: float | None = Field(default=None, description="log2 of the likelihood ratio")
+
+    @model_validator(mode="after")
+    def _one_ratio(self) -> Evidence:
+        try:
+            parse_likelihood_ratio(self.lr, self.bits)
+        except ValueSyntaxError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def ratio(self) -> LikelihoodRatio:
+        return parse_likelihood_ratio(self.lr, self.bits)
+
+
+class ClaimFrameOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    credence: ValueField | None = None
+
+
+class ArgumentFrameOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    strength: ValueField | None = None
+    enabled: bool | None = None
+
+
+class Claim(_Node):
+    """A proposition with an optional base credence and evidence."""
+
+    credence: ValueField | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    frames: dict[str, ClaimFrameOverride] = Field(default_factory=dict)
+
+
+TargetKind = Literal["supports", "attacks", "undercuts"]
+
+
+class Argument(_Node):
+    """Premises that jointly support or attack a claim, or undercut an argument."""
+
+    premises: list[PremiseField] = Field(default_factory=list)
+    supports: Id | None = None
+    attacks: Id | None = None
+    undercuts: Id | None = None
+    strength: ValueField | None = None
+    enabled: bool = True
+    frames: dict[str, ArgumentFrameOverride] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Argument:
+        given = [k for k in ("supports", "attacks", "undercuts") if getattr(self, k) is not None]
+        if len(given) != 1:
+            which = ", ".join(given) if given else "none"
+            raise ValueError(
+                f"an argument needs exactly one of supports, attacks or undercuts (got {which})"
+            )
+        return self
+
+    @property
+    def kind(self) -> TargetKind:
+        for k in ("supports", "attacks", "undercuts"):
+            if getattr(self, k) is not None:
+                return k  # type: ignore[return-value]
+        raise AssertionError("validated arguments have a target")
+
+    @property
+    def target(self) -> str:
+        target = self.supports or self.attacks or self.undercuts
+        assert target is not None
+        return target
+
+
+class MapFile(_Node):
+    """One YAML file of a map."""
+
+    argmap: Literal[1] = Field(description="The format version; always 1.")
+    title: str | None = None
+    frames: dict[Id, Frame] = Field(default_factory=dict)
+    claims: dict[Id, Claim] = Field(default_factory=dict)
+    arguments: dict[Id, Argument] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based position in a source file."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+# A path into the YAML, e.g. ("claims", "x", "credence"); keys are strings, list
+# positions are ints.
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ArgumentMap:
+    """A validated map: every id resolved, acyclic, each node located.
+
+    ``locations`` maps ``("claims", id)``, ``("claims", id, "credence")``,
+    ``("arguments", id, "premises", 0)`` and so on to where they were written.
+    """
+
+    name: str
+    title: str | None
+    source: str | None
+    frames: dict[str, Frame]
+    claims: dict[str, Claim]
+    arguments: dict[str, Argument]
+    locations: dict[YamlPath, Location]
+
+    def locate(self, *path: str | int) -> Location | None:
+        """The location of ``path``, or of its nearest located ancestor."""
+        p: YamlPath = tuple(path)
+        while p:
+            if p in self.locations:
+                return self.locations[p]
+            p = p[:-1]
+        return None
