@@ -1,6 +1,36 @@
-"""argmap: argument maps as YAML, validated, evaluated exactly, rendered and diffed."""
+"""argmap: argument maps as YAML, validated, evaluated exactly, rendered and diffed.
 
-from argmap.schema import ArgmapError, ArgumentMap, MapError
+>>> import argmap
+>>> m = argmap.load("arguments/examples/power-seeking.yaml")
+>>> ev = argmap.evaluate(m, given={"aps-systems": True})
+>>> ev.claims["catastrophe"].credence["default"]
+"""
+
+from argmap.api import evaluate, load
+from argmap.engine.result import ClaimResult, Evaluation, FrameResult
+from argmap.schema import (
+    ArgmapError,
+    ArgumentMap,
+    EvaluationError,
+    ImpossibleEvidenceError,
+    MapError,
+    Problem,
+    UsageError,
+)
 
 __version__ = "0.1.0"
-__all__ = ["ArgmapError", "ArgumentMap", "MapError", "__version__"]
+__all__ = [
+    "ArgmapError",
+    "ArgumentMap",
+    "ClaimResult",
+    "Evaluation",
+    "EvaluationError",
+    "FrameResult",
+    "ImpossibleEvidenceError",
+    "MapError",
+    "Problem",
+    "UsageError",
+    "__version__",
+    "evaluate",
+    "load",
+]

@@ -1,0 +1,14 @@
+"""Credence propagation: a validated map in, an :class:`Evaluation` out (DESIGN.md section 3)."""
+
+from .evaluate import evaluate
+from .result import DEFAULT_FRAME, OVERALL, ClaimResult, Evaluation, FrameResult, Method
+
+__all__ = [
+    "DEFAULT_FRAME",
+    "OVERALL",
+    "ClaimResult",
+    "Evaluation",
+    "FrameResult",
+    "Method",
+    "evaluate",
+]

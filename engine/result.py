@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,6 +32,12 @@ class FrameResult:
     samples: int | None = None  # set when method == "sampled"
     largest_clique: int = 0  # variables in the junction tree's largest clique
 
+    @property
+    def possible(self) -> bool:
+        """False when the evidence and ``given`` have probability zero in this frame:
+        then its posterior weight is 0 and no claim has a credence for it."""
+        return self.log_evidence > -math.inf
+
 
 @dataclass(frozen=True)
 class ClaimResult:
@@ -55,12 +62,17 @@ class Evaluation:
     frames: dict[str, FrameResult]
     claims: dict[str, ClaimResult]
     given: dict[str, bool] = field(default_factory=dict)
-    overrides: dict[str, Value] = field(default_factory=dict)
+    # ``set=`` as applied: "claim.credence" / "arg.strength" -> Value,
+    # "arg.enabled" -> bool, "frame.weight" -> float.
+    overrides: dict[str, Value | bool | float] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:
-        """Frame names in map order, then ``overall`` when frames are weighted."""
-        names = list(self.frames)
-        if any(f.weight is not None for f in self.frames.values()):
+        """Frame names in map order, then ``overall`` when frames are weighted: exactly
+        the keys of every claim's ``credence``. A frame whose evidence is impossible
+        (``not possible``) has no column, and ``overall`` needs a possible frame of
+        positive weight."""
+        names = [name for name, f in self.frames.items() if f.possible]
+        if any((f.posterior_weight or 0.0) > 0 for f in self.frames.values()):
             names.append(OVERALL)
         return names

@@ -1,6 +1,13 @@
 """YAML in, typed and located ArgumentMap out (DESIGN.md section 2)."""
 
-from .errors import ArgmapError, EvaluationError, ImpossibleEvidenceError, MapError, Problem, UsageError
+from .errors import (
+    ArgmapError,
+    EvaluationError,
+    ImpossibleEvidenceError,
+    MapError,
+    Problem,
+    UsageError,
+)
 from .models import (
     Argument,
     ArgumentMap,
@@ -11,7 +18,15 @@ from .models import (
     MapFile,
     Premise,
 )
-from .values import Beta, Interval, LikelihoodRatio, Point, Value, parse_likelihood_ratio, parse_value
+from .values import (
+    Beta,
+    Interval,
+    LikelihoodRatio,
+    Point,
+    Value,
+    parse_likelihood_ratio,
+    parse_value,
+)
 
 __all__ = [
     "ArgmapError",

@@ -22,7 +22,14 @@ from pydantic import (
     model_validator,
 )
 
-from .values import LikelihoodRatio, Value, ValueSyntaxError, parse_likelihood_ratio, parse_value
+from .values import (
+    Beta,
+    LikelihoodRatio,
+    Value,
+    ValueSyntaxError,
+    parse_likelihood_ratio,
+    parse_value,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -61,10 +68,17 @@ _VALUE_SCHEMA: dict[str, Any] = {
     ],
 }
 
+def _dump_value(value: Value) -> str | dict[str, list[float]]:
+    """The value as a map would write it, so that a dump reads back as the same value."""
+    if isinstance(value, Beta):
+        return {"beta": [value.a, value.b]}  # its str(), "beta(a, b)", is not map syntax
+    return str(value)
+
+
 ValueField = Annotated[
     Value,
     BeforeValidator(_value),
-    PlainSerializer(str, return_type=str),
+    PlainSerializer(_dump_value),
     WithJsonSchema(_VALUE_SCHEMA),
 ]
 
@@ -103,7 +117,9 @@ def _premise(raw: object) -> Premise:
         raise ValueError(f"a premise is a claim id or 'not <id>', got {type(raw).__name__}")
     m = _PREMISE_RE.match(raw)
     if not m or not ID_RE.match(m["id"]):
-        raise ValueError(f"premise {raw!r} is not a claim id or 'not <id>' (ids match {ID_PATTERN})")
+        raise ValueError(
+            f"premise {raw!r} is not a claim id or 'not <id>' (ids match {ID_PATTERN})"
+        )
     return Premise(m["id"], m["not"] is not None)
 
 
@@ -124,7 +140,9 @@ class Frame(_Node):
 class Evidence(_Node):
     """Soft evidence on a claim: a likelihood ratio given as ``lr`` or ``bits``."""
 
-    lr: float | str | None = Field(default=None, description='A likelihood ratio: 8, "2^100", "3:1"')
+    lr: float | str | None = Field(
+        default=None, description='A likelihood ratio: 8, "2^100", "3:1"'
+    )
     bits: float | None = Field(default=None, description="log2 of the likelihood ratio")
 
     @model_validator(mode="after")
@@ -187,10 +205,11 @@ class Argument(_Node):
 
     @property
     def kind(self) -> TargetKind:
-        for k in ("supports", "attacks", "undercuts"):
-            if getattr(self, k) is not None:
-                return k  # type: ignore[return-value]
-        raise AssertionError("validated arguments have a target")
+        if self.supports is not None:
+            return "supports"
+        if self.attacks is not None:
+            return "attacks"
+        return "undercuts"
 
     @property
     def target(self) -> str:

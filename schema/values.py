@@ -150,7 +150,8 @@ def _logit(p: float) -> float:
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0.0, -x))
+    out: np.ndarray = np.exp(-np.logaddexp(0.0, -x))
+    return out
 
 
 def _fmt_prob(p: float) -> str:
@@ -217,7 +218,8 @@ def parse_value(raw: object) -> Value:
         return Point.of(float(raw), str(raw))
     if isinstance(raw, dict):
         if set(raw) != {"beta"}:
-            raise ValueSyntaxError(f"a mapping value must be {{beta: [a, b]}}; got keys {sorted(map(str, raw))}")
+            keys = sorted(map(str, raw))
+            raise ValueSyntaxError(f"a mapping value must be {{beta: [a, b]}}; got keys {keys}")
         ab = raw["beta"]
         if (
             not isinstance(ab, list)
@@ -227,7 +229,9 @@ def parse_value(raw: object) -> Value:
             raise ValueSyntaxError("beta takes a list of two positive numbers, e.g. {beta: [2, 5]}")
         a, b = float(ab[0]), float(ab[1])
         if not (a > 0 and b > 0 and math.isfinite(a) and math.isfinite(b)):
-            raise ValueSyntaxError(f"beta parameters must be positive and finite; got [{ab[0]}, {ab[1]}]")
+            raise ValueSyntaxError(
+                f"beta parameters must be positive and finite; got [{ab[0]}, {ab[1]}]"
+            )
         return Beta(a, b, f"beta({ab[0]}, {ab[1]})")
     if isinstance(raw, str):
         if m := _TO_RE.match(raw):

@@ -1,0 +1,38 @@
+"""The public library API: ``load`` a map, ``evaluate`` it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from argmap.engine import evaluate as _evaluate
+from argmap.engine.result import Evaluation
+from argmap.schema import ArgumentMap
+from argmap.schema.loader import load as _load
+
+
+def load(path: str | Path) -> ArgumentMap:
+    """Load and validate a map: one .yaml file or a directory of them.
+
+    Raises :class:`argmap.MapError` listing every problem, each located.
+    """
+    return _load(path)
+
+
+def evaluate(
+    amap: ArgumentMap,
+    *,
+    given: Mapping[str, bool] | None = None,
+    set: Mapping[str, object] | None = None,
+    frames: Sequence[str] | None = None,
+    explain: bool = False,
+) -> Evaluation:
+    """Every claim's credence in every frame (DESIGN.md section 3).
+
+    ``given`` fixes claims true/false; ``set`` overrides parameters
+    (``{"claim": "70%", "argument.strength": 0.2}``); ``frames`` restricts the
+    frames computed; ``explain`` adds each argument's contribution.
+    Raises :class:`argmap.UsageError` for unknown ids and
+    :class:`argmap.ImpossibleEvidenceError` when the evidence cannot hold.
+    """
+    return _evaluate(amap, given=given, set=set, frames=frames, explain=explain)

@@ -1,0 +1,81 @@
+"""`argmap eval MAP`: every claim's credence, per frame."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from typing import Any
+
+from argmap.api import evaluate, load
+from argmap.io import emit
+from argmap.options import add_evaluation_options, existing_path, parse_given, parse_set
+from argmap.render.csvout import to_csv
+from argmap.render.jsonout import to_json
+from argmap.render.markdown import eval_markdown
+from argmap.render.text import eval_table
+from argmap.schema import UsageError
+from argmap.schema.suggest import did_you_mean
+
+
+def add_parser(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "eval",
+        help="compute every claim's credence, per frame",
+        description=(
+            "Compute every claim's credence exactly (DESIGN.md section 3), one column per frame."
+        ),
+    )
+    p.add_argument("map", type=existing_path, metavar="MAP", help="a .yaml file or a directory")
+    p.add_argument("--format", choices=["text", "md", "json", "csv"], default="text")
+    add_evaluation_options(p)
+    p.add_argument(
+        "--claim",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="show only this claim (repeatable); the whole map is still evaluated",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help=(
+            "for each claim, what each argument touching it contributes "
+            "(one extra evaluation per argument)"
+        ),
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    amap = load(args.map)
+    for cid in args.claim:
+        if cid not in amap.claims:
+            raise UsageError(
+                f"--claim: no claim '{cid}' in {amap.name}{did_you_mean(cid, amap.claims)}"
+            )
+    ev = evaluate(
+        amap,
+        given=parse_given(args.given),
+        set=parse_set(args.set_),
+        frames=args.frame or None,
+        explain=args.explain,
+    )
+    claims = args.claim or None
+    if args.format == "json":
+        text = to_json(ev, claims)
+    elif args.format == "csv":
+        text = to_csv(ev, claims)
+    elif args.format == "md":
+        text = eval_markdown(ev, claims)
+    else:
+        to_terminal = args.output in (None, "-") and sys.stdout.isatty()
+        width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
+        color = to_terminal and "NO_COLOR" not in os.environ
+        text = eval_table(ev, claims, width=width, color=color)
+    emit(text, args.output)
+    return 0

@@ -1,0 +1,155 @@
+"""`argmap render MAP -o FILE`: draw the map with its credences (SVG, PNG, PDF, DOT, Mermaid)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+from argmap.api import evaluate, load
+from argmap.io import write_atomic
+from argmap.options import add_evaluation_options, existing_path, parse_given, parse_set
+from argmap.render.dot import drawing, to_dot
+from argmap.render.graphviz import Picture, RenderError, draw, stderr_log
+from argmap.render.mermaid import to_mermaid, too_big
+from argmap.render.view import Direction, View, auto_direction, make_view
+from argmap.schema import UsageError
+
+FORMATS = ("svg", "png", "pdf", "dot", "mmd")
+_EXTENSIONS = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mmd",
+}
+_BINARY = {"png", "pdf"}
+
+
+def add_view_options(p: argparse.ArgumentParser) -> None:
+    """--focus, --depth, --direction, --renderer, --verbose (shared with `argmap report`)."""
+    p.add_argument(
+        "--focus",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="draw only the neighbourhood of this claim or argument (repeatable)",
+    )
+    p.add_argument(
+        "--depth",
+        type=int,
+        default=2,
+        metavar="N",
+        help="with --focus: how far to draw; claim -> argument -> claim is 2 steps (default 2)",
+    )
+    p.add_argument(
+        "--direction",
+        choices=["auto", "LR", "TB"],
+        default="auto",
+        help="left to right, top to bottom, or whichever fits a page better (default)",
+    )
+    p.add_argument(
+        "--renderer",
+        choices=["auto", "system", "wasm"],
+        default="auto",
+        help="layout by the system Graphviz `dot`, its WebAssembly build, or either (default)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="say on stderr which renderer ran")
+
+
+def add_parser(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "render",
+        help="draw the map with its credences: svg, png, pdf, dot or mmd (Mermaid)",
+        description=(
+            "Draw the map: claims coloured by credence, arguments as junctions, support, attack "
+            "and undercut edges, evidence, and a legend. Every frame is shown side by side "
+            "unless --frame picks some. The format comes from the extension of -o or --format."
+        ),
+    )
+    p.add_argument("map", type=existing_path, metavar="MAP", help="a .yaml file or a directory")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write FILE (atomically); `-` or none: stdout"
+    )
+    p.add_argument("--format", choices=FORMATS, help="svg, png, pdf, dot or mmd (default: from -o)")
+    add_evaluation_options(p)
+    add_view_options(p)
+    p.set_defaults(run=run)
+
+
+def output_format(output: str | None, fmt: str | None) -> str:
+    """The format asked for by --format, else by the extension of -o."""
+    if fmt:
+        return fmt
+    if output and output != "-":
+        ext = Path(output).suffix.lower()
+        if ext in _EXTENSIONS:
+            return _EXTENSIONS[ext]
+        raise UsageError(
+            f"cannot tell the format from {output!r}: use --format {{{','.join(FORMATS)}}}"
+        )
+    raise UsageError("writing to stdout needs --format")
+
+
+def build_view(args: argparse.Namespace, *, explain: bool = False) -> View:
+    """Load, evaluate and select what to draw, as the shared options ask."""
+    amap = load(args.map)
+    ev = evaluate(
+        amap,
+        given=parse_given(args.given),
+        set=parse_set(args.set_),
+        frames=args.frame or None,
+        explain=explain,
+    )
+    return make_view(ev, columns=args.frame or None, focus=args.focus, depth=args.depth)
+
+
+def direction(args: argparse.Namespace, view: View) -> Direction:
+    if args.direction in ("LR", "TB"):
+        return args.direction  # type: ignore[no-any-return]
+    return auto_direction(view)
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = output_format(args.output, args.format)
+    to_stdout = args.output in (None, "-")
+    if fmt in _BINARY and to_stdout:
+        raise UsageError(f"{fmt} output needs -o FILE")
+    view = build_view(args)
+    log = stderr_log("argmap render") if args.verbose else None
+    rankdir = direction(args, view)
+    data: str | bytes
+    if fmt == "dot":
+        data = to_dot(view, rankdir=rankdir)
+        if log:
+            log("dot: the DOT source itself (no layout ran)")
+    elif fmt == "mmd":
+        data = to_mermaid(view, direction=rankdir)
+        if log:
+            log("mmd: Mermaid flowchart text (no layout ran)")
+        if problem := too_big(data):
+            print(f"argmap render: warning: {problem}; draw less with --focus", file=sys.stderr)
+    else:
+        try:
+            picture = cast(Picture, fmt)
+            data = draw(
+                drawing(view, rankdir=rankdir),
+                picture,
+                renderer=args.renderer,
+                log=log,
+                warn=stderr_log("argmap render"),
+            )
+        except RenderError as exc:
+            print(f"argmap render: {exc}", file=sys.stderr)
+            return 1
+    if to_stdout:
+        text = data if isinstance(data, str) else data.decode("utf-8")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(args.output, data)
+        if log:
+            log(f"wrote {args.output}")
+    return 0

@@ -1,0 +1,30 @@
+"""`argmap schema`: print the JSON Schema of the map format, for editors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from argmap.io import emit
+from argmap.schema.jsonschema import json_schema
+
+
+def add_parser(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the map format",
+        description=(
+            "Print the JSON Schema generated from argmap's models. Point your editor at it with "
+            "'# yaml-language-server: $schema=PATH' on a map's first line."
+        ),
+    )
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    emit(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n", args.output)
+    return 0

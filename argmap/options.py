@@ -1,0 +1,85 @@
+"""Options shared by the commands that evaluate a map (eval, and later render, diff...)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from argmap.schema import UsageError
+
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+
+
+def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
+    """--frame, --given, --set: what to compute."""
+    parser.add_argument(
+        "--frame",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="compute only this frame (repeatable); default: every frame",
+    )
+    parser.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="CLAIM=true|false",
+        help="condition on a claim being true or false (repeatable); `--given CLAIM` means true",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="set_",
+        metavar="KEY=VALUE",
+        help=(
+            "what-if override (repeatable): CLAIM=0.7 sets a base credence in every frame, "
+            "ARGUMENT.strength=20%%, ARGUMENT.enabled=false, FRAME.weight=2"
+        ),
+    )
+
+
+def parse_given(items: Sequence[str]) -> dict[str, bool]:
+    """``["a=true", "b=no", "c"]`` -> ``{"a": True, "b": False, "c": True}``."""
+    given: dict[str, bool] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        word = value.strip().lower() if sep else "true"
+        if not key:
+            raise UsageError(f"--given {item!r}: expected CLAIM=true or CLAIM=false")
+        if word in _TRUE:
+            truth = True
+        elif word in _FALSE:
+            truth = False
+        else:
+            raise UsageError(f"--given {item!r}: the value must be true or false, not {value!r}")
+        if key in given and given[key] != truth:
+            raise UsageError(f"--given {key} is both true and false")
+        given[key] = truth
+    return given
+
+
+def parse_set(items: Sequence[str]) -> dict[str, object]:
+    """``["a=0.7", "arg.strength=20%"]`` -> ``{"a": "0.7", "arg.strength": "20%"}``.
+
+    Values stay text: the engine parses them with the map's own value syntax,
+    so ``--set x=1:2^100`` means exactly what it means in YAML.
+    """
+    overrides: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"--set {item!r}: expected KEY=VALUE, e.g. --set my-claim=70%")
+        overrides[key.strip()] = value.strip()
+    return overrides
+
+
+def existing_path(text: str) -> Path:
+    """argparse type: a path that exists (a missing map is a usage error, exit 2)."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or directory: {text}")
+    return path

@@ -1,0 +1,205 @@
+"""Per-frame parameters: frame overrides, ``--set`` overrides and ``--given``, resolved.
+
+Uncertain values (``Interval``, ``Beta``) are replaced by their means. This is
+exact, not an approximation, for the DESIGN's credence E_θ[P(c, e | θ)] /
+E_θ[P(e | θ)]: every parameter (a base credence or a strength) enters exactly
+one CPT entry pair, P(heads) = θ and P(tails) = 1 - θ, so the joint
+probability of any assignment is multilinear in the parameters. With the
+parameters independent, the expectation of a multilinear function is that
+function at the means, for numerator and denominator alike; the ratio of
+expectations is therefore the plug-in value at E[θ].
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from argmap.schema import ArgumentMap, Point, UsageError, Value, parse_value
+from argmap.schema.errors import EvaluationError
+from argmap.schema.values import Beta, Interval, ValueSyntaxError
+
+from .result import DEFAULT_FRAME, OVERALL
+
+Override = Value | bool | float
+
+_ATTRS = ("credence", "strength", "enabled", "weight")
+_KIND = {"credence": "claim", "strength": "argument", "enabled": "argument", "weight": "frame"}
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+@dataclass(frozen=True)
+class FrameParams:
+    """Point parameters of one frame. ``strength`` holds only enabled arguments."""
+
+    name: str
+    weight: float | None
+    credence: dict[str, Point]
+    strength: dict[str, Point]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validated evaluation request: which frames, with which parameters and givens."""
+
+    frames: list[FrameParams]
+    given: dict[str, bool]
+    overrides: dict[str, Override]
+    weighted: bool
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _parse_bool(key: str, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise UsageError(f"--set {key}: expected true or false, got {raw!r}")
+
+
+def _parse_weight(key: str, raw: object) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise UsageError(f"--set {key}: expected a non-negative number, got {raw!r}")
+    try:
+        w = float(raw)
+    except ValueError:
+        raise UsageError(f"--set {key}: expected a non-negative number, got {raw!r}") from None
+    if not (math.isfinite(w) and w >= 0):
+        raise UsageError(f"--set {key}: expected a non-negative finite number, got {raw!r}")
+    return w
+
+
+def _parse_prob(key: str, raw: object) -> Value:
+    try:
+        return parse_value(raw)
+    except ValueSyntaxError as exc:
+        raise UsageError(f"--set {key}: {exc}") from None
+
+
+def parse_overrides(amap: ArgumentMap, raw: Mapping[str, object]) -> dict[str, Override]:
+    """Canonical ``id.attr`` -> parsed value. Unknown ids or attributes raise UsageError."""
+    frame_names = list(amap.frames) or [DEFAULT_FRAME]
+    out: dict[str, Override] = {}
+    for key, value in raw.items():
+        if key in amap.claims:
+            ident, attr = key, "credence"
+        elif "." in key:
+            ident, attr = key.rsplit(".", 1)
+        else:
+            raise UsageError(f"--set {key}: unknown claim {key!r}{did_you_mean(key, amap.claims)}")
+        if attr not in _ATTRS:
+            raise UsageError(
+                f"--set {key}: unknown attribute {attr!r}{did_you_mean(attr, _ATTRS)}; "
+                "use credence (claims), strength or enabled (arguments), weight (frames)"
+            )
+        what = _KIND[attr]
+        pool: Collection[str] = (
+            amap.claims.keys()
+            if what == "claim"
+            else amap.arguments.keys()
+            if what == "argument"
+            else frame_names
+        )
+        if ident not in pool:
+            raise UsageError(f"--set {key}: unknown {what} {ident!r}{did_you_mean(ident, pool)}")
+        canon = f"{ident}.{attr}"
+        if attr == "enabled":
+            out[canon] = _parse_bool(key, value)
+        elif attr == "weight":
+            out[canon] = _parse_weight(key, value)
+        else:
+            out[canon] = _parse_prob(key, value)
+    return out
+
+
+def parse_given(amap: ArgumentMap, raw: Mapping[str, object]) -> dict[str, bool]:
+    """Check that every given names a claim and is a boolean."""
+    out: dict[str, bool] = {}
+    for cid, value in raw.items():
+        if cid not in amap.claims:
+            raise UsageError(f"given: unknown claim {cid!r}{did_you_mean(cid, amap.claims)}")
+        if not isinstance(value, bool):
+            raise UsageError(f"given {cid}: expected true or false, got {value!r}")
+        out[cid] = value
+    return out
+
+
+def select_frames(amap: ArgumentMap, frames: Iterable[str] | None) -> list[str]:
+    """The frames to compute, in map order; unknown names raise UsageError."""
+    names = list(amap.frames) or [DEFAULT_FRAME]
+    if frames is None:
+        return names
+    wanted = list(frames)
+    for f in wanted:
+        if f not in names:
+            hint = did_you_mean(f, names)
+            extra = " (overall is computed from the frames, not selectable)" if f == OVERALL else ""
+            raise UsageError(f"unknown frame {f!r}{hint}{extra}")
+    if not wanted:
+        raise UsageError("no frames selected")
+    return [n for n in names if n in wanted]
+
+
+def resolve(
+    amap: ArgumentMap,
+    given: Mapping[str, object] | None,
+    overrides: Mapping[str, object] | None,
+    frames: Iterable[str] | None,
+) -> Request:
+    """Validate the request and compute every selected frame's point parameters."""
+    sets = parse_overrides(amap, overrides or {})
+    givens = parse_given(amap, given or {})
+    names = select_frames(amap, frames)
+    supported = {a.supports for a in amap.arguments.values() if a.supports is not None}
+
+    weights: dict[str, float | None] = {}
+    for name in list(amap.frames) or [DEFAULT_FRAME]:
+        frame = amap.frames.get(name)
+        w = sets.get(f"{name}.weight", frame.weight if frame is not None else None)
+        weights[name] = None if w is None else float(w)  # type: ignore[arg-type]
+    weighted = any(w is not None for w in weights.values())
+    if weighted and any(w is None for w in weights.values()):
+        missing = sorted(n for n, w in weights.items() if w is None)
+        raise UsageError(f"frames must all carry a weight or none; {', '.join(missing)} has none")
+
+    result: list[FrameParams] = []
+    for name in names:
+        cred: dict[str, Point] = {}
+        for cid, claim in amap.claims.items():
+            value: object = sets.get(cid + ".credence")
+            if value is None:
+                fo = claim.frames.get(name)
+                value = (
+                    fo.credence if fo is not None and fo.credence is not None else claim.credence
+                )
+            if value is None:
+                if cid not in supported:
+                    raise EvaluationError(f"claim {cid!r} has no credence and nothing supports it")
+                value = Point(-math.inf)
+            assert isinstance(value, Point | Interval | Beta)
+            cred[cid] = value.mean()
+        strength: dict[str, Point] = {}
+        for aid, arg in amap.arguments.items():
+            ao = arg.frames.get(name)
+            enabled = sets.get(aid + ".enabled")
+            if enabled is None:
+                enabled = ao.enabled if ao is not None and ao.enabled is not None else arg.enabled
+            if not enabled:
+                continue
+            sv: object = sets.get(aid + ".strength")
+            if sv is None:
+                sv = ao.strength if ao is not None and ao.strength is not None else arg.strength
+            if sv is None:
+                sv = Point(math.inf)
+            assert isinstance(sv, Point | Interval | Beta)
+            strength[aid] = sv.mean()
+        result.append(FrameParams(name, weights[name], cred, strength))
+    return Request(result, givens, sets, weighted)

@@ -1,0 +1,183 @@
+"""Two-pass message passing over a :class:`~.jtree.Plan`: every marginal and ln P(e).
+
+The collect pass sends normalised messages to the roots, accumulating the log
+normalisers, so ln P(evidence) is exact without underflow. The distribute
+pass is Hugin-style: a child's incoming message is its parent's belief summed
+to the separator, divided by the message the child sent (0/0 is 0; those
+entries are zero in the child's belief anyway).
+
+With ``keep=True`` the state is kept for :mod:`.explain`, which then needs
+every message to be the true (Shafer-Shenoy) message up to a recorded scale:
+where a child's upward message has zeros, the Hugin quotient would be 0 where
+the true message need not be, so that message is computed as an explicit
+product instead. Scales: ``true message = stored * exp(scale)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .jtree import Plan
+
+_ONES = np.ones(2)
+_einsum: Callable[..., np.ndarray] = np.einsum  # operands and labels interleaved
+_MAX_OPS = 120  # numpy's einsum takes at most 63 operands (here interleaved with labels)
+
+
+class Impossible(Exception):
+    """The evidence has probability zero; ``variables`` are those of the failing subtree."""
+
+    def __init__(self, variables: list[int]) -> None:
+        super().__init__("evidence has probability zero")
+        self.variables = variables
+
+
+@dataclass
+class State:
+    """Calibrated messages of one inference, with their log scales."""
+
+    tables: list[np.ndarray]
+    up: list[np.ndarray]  # clique -> its message to its parent
+    up_scale: list[float]
+    down: list[np.ndarray]  # clique -> its parent's message to it
+    down_scale: list[float]
+    root: list[int]  # clique -> root of its tree
+    comp_log_z: dict[int, float]  # root -> ln P(evidence in that tree)
+    log_z: float
+
+
+def einsum(ops: list[object], out: list[int]) -> np.ndarray:
+    """``np.einsum(*ops, out)``, in chunks when there are more operands than numpy takes."""
+    if len(ops) <= _MAX_OPS:
+        return _einsum(*ops, out)
+    acc: np.ndarray | None = None
+    acc_labels: list[int] = []
+    for i in range(0, len(ops), _MAX_OPS - 2):
+        chunk = ops[i : i + _MAX_OPS - 2]
+        if acc is not None:
+            chunk = [acc, acc_labels, *chunk]
+        labels: list[list[int]] = chunk[1::2]  # type: ignore[assignment]
+        acc_labels = sorted({x for lab in labels for x in lab})
+        acc = _einsum(*chunk, acc_labels)
+    assert acc is not None
+    return _einsum(acc, acc_labels, out)
+
+
+def factor_operands(
+    plan: Plan, k: int, tables: Sequence[np.ndarray] | Mapping[int, np.ndarray]
+) -> list[object]:
+    ops: list[object] = []
+    for f, lab in plan.factor_ops[k]:
+        ops.append(tables[f] if f >= 0 else _ONES)
+        ops.append(lab)
+    return ops
+
+
+def infer(
+    plan: Plan, tables: list[np.ndarray], n_wanted: int, *, keep: bool = False
+) -> tuple[np.ndarray, float, State | None]:
+    """P(x = 1 | evidence) for every wanted variable, ln P(evidence), and the state
+    when ``keep``. Raises Impossible when the evidence has probability zero."""
+    nn = len(plan.parent)
+    pots: list[np.ndarray] = [_ONES] * nn
+    up: list[np.ndarray] = [_ONES] * nn
+    up_scale = [0.0] * nn
+    comp: dict[int, float] = {}
+    for k in range(nn):
+        ops = factor_operands(plan, k, tables)
+        below = 0.0
+        for c, lab in plan.child_ops[k]:
+            ops.append(up[c])
+            ops.append(lab)
+            below += up_scale[c]
+        pot = einsum(ops, plan.labels[k])
+        pots[k] = pot
+        msg = pot.reshape(plan.shape[k][0], -1).sum(axis=1) if plan.parent[k] >= 0 else pot
+        z = float(msg.sum())
+        if not z > 0.0:
+            raise Impossible(subtree_vars(plan, k))
+        if plan.parent[k] >= 0:
+            up[k] = (msg / z).reshape(plan.sep_full[k])
+            up_scale[k] = math.log(z) + below
+        else:
+            comp[k] = math.log(z) + below
+
+    probs = np.zeros(n_wanted)
+    down: list[np.ndarray] = [_ONES] * nn
+    down_scale = [0.0] * nn
+    root = list(range(nn))
+    for k in range(nn - 1, -1, -1):
+        pot = pots[k]
+        s, e = plan.shape[k]
+        if plan.parent[k] >= 0:
+            root[k] = root[plan.parent[k]]
+            beta = (pot.reshape(s, e) * down[k].reshape(s, 1)).reshape(plan.full[k])
+        else:
+            beta = pot
+        z = float(beta.sum())
+        if not z > 0.0:  # only through underflow: report rather than divide by zero
+            raise Impossible(subtree_vars(plan, k))
+        beta = beta / z
+        for c, lab in plan.child_ops[k]:
+            mu = up[c]
+            if mu.all():
+                down[c] = np.einsum(beta, plan.labels[k], lab) / mu
+                down_scale[c] = comp[root[k]] - up_scale[c]
+            elif keep:
+                down[c], down_scale[c] = _explicit_down(
+                    plan, k, c, tables, up, up_scale, down, down_scale
+                )
+            else:
+                sep = np.einsum(beta, plan.labels[k], lab)
+                down[c] = np.divide(sep, mu, out=np.zeros_like(sep), where=mu != 0)
+        home = plan.home_vars[k]
+        if len(home):
+            probs[home] = beta.reshape(-1) @ plan.home_bits[k]
+    log_z = math.fsum(comp.values())
+    state = State(tables, up, up_scale, down, down_scale, root, comp, log_z) if keep else None
+    return probs, log_z, state
+
+
+def _explicit_down(
+    plan: Plan,
+    k: int,
+    child: int,
+    tables: list[np.ndarray],
+    up: list[np.ndarray],
+    up_scale: list[float],
+    down: list[np.ndarray],
+    down_scale: list[float],
+) -> tuple[np.ndarray, float]:
+    """The message from clique k to ``child`` as the product of everything else k receives."""
+    ops = factor_operands(plan, k, tables)
+    scale = 0.0
+    if plan.parent[k] >= 0:
+        ops += [down[k], plan.labels[k][: len(plan.sep_full[k])]]
+        scale += down_scale[k]
+    out: list[int] = []
+    for c, lab in plan.child_ops[k]:
+        if c == child:
+            out = lab
+        else:
+            ops += [up[c], lab]
+            scale += up_scale[c]
+    msg = einsum(ops, out)
+    z = float(msg.sum())
+    if not z > 0.0:
+        return msg, 0.0  # all zero: the baseline evidence is impossible anyway
+    return msg / z, scale + math.log(z)
+
+
+def subtree_vars(plan: Plan, k: int) -> list[int]:
+    """Every variable in clique k or below it."""
+    out: list[int] = []
+    stack = [k]
+    while stack:
+        i = stack.pop()
+        out.extend(plan.clique_vars[i])
+        stack.extend(c for c, _ in plan.child_ops[i])
+    return sorted(set(out))

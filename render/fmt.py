@@ -1,0 +1,47 @@
+"""Number formatting shared by every text renderer, so all outputs agree."""
+
+from __future__ import annotations
+
+import math
+
+
+def percent(p: float, digits: int = 2) -> str:
+    """A probability as a percentage: ``0.05136 -> '5.14%'``; tiny values keep their magnitude."""
+    if math.isnan(p):
+        return "n/a"
+    if p == 0.0:
+        return "0%"
+    if p == 1.0:
+        return "100%"
+    threshold = 0.5 * 10.0 ** (-digits) / 100.0
+    if p < threshold:
+        return f"{p * 100:.2g}%"  # 7.9e-29%: a tiny number, not a rounded zero
+    if p > 1.0 - threshold:
+        return f">{100 - 10.0 ** (-digits):.{digits}f}%"
+    return f"{p * 100:.{digits}f}%"
+
+
+def points(delta: float, digits: int = 2) -> str:
+    """A change in percentage points with its sign: ``+12.30 pp``."""
+    value = delta * 100
+    if abs(value) < 0.5 * 10.0 ** (-digits):
+        return f"{0:.{digits}f} pp"
+    return f"{value:+.{digits}f} pp"
+
+
+def weight(w: float | None) -> str:
+    return "-" if w is None else f"{w:.4g}"
+
+
+def moving(explanation: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """The explanation without arguments that change nothing in any column.
+
+    An argument that merely uses a claim as a premise moves it only through
+    evidence downstream; listing every such +0.00 pp would bury the ones that matter.
+    """
+    keep = {a for deltas in explanation.values() for a, d in deltas.items() if d != 0.0}
+    return {
+        col: {a: d for a, d in deltas.items() if a in keep}
+        for col, deltas in explanation.items()
+        if any(a in keep for a in deltas)
+    }

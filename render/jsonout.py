@@ -1,0 +1,50 @@
+"""The JSON document of an evaluation (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from argmap.engine.result import Evaluation
+
+
+def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> dict[str, Any]:
+    """The section-4 object. Extensions: ``title``, per-frame ``method``/``samples``,
+    per-claim ``stderr`` and ``explanation`` when present, ``given``/``set`` when used."""
+    doc: dict[str, Any] = {"map": ev.map.name}
+    if ev.map.title:
+        doc["title"] = ev.map.title
+    frames: dict[str, Any] = {}
+    for name, fr in ev.frames.items():
+        entry: dict[str, Any] = {"weight": fr.weight, "posterior_weight": fr.posterior_weight}
+        entry["method"] = fr.method
+        if fr.samples is not None:
+            entry["samples"] = fr.samples
+        frames[name] = entry
+    doc["frames"] = frames
+    out: dict[str, Any] = {}
+    for cid in claims if claims is not None else ev.claims:
+        res = ev.claims[cid]
+        entry = {"text": res.text, "credence": dict(res.credence)}
+        if res.interval:
+            entry["interval"] = {f: [lo, hi] for f, (lo, hi) in res.interval.items()}
+        if res.stderr:
+            entry["stderr"] = dict(res.stderr)
+        if res.explanation:
+            entry["explanation"] = {f: dict(d) for f, d in res.explanation.items()}
+        out[cid] = entry
+    doc["claims"] = out
+    if ev.given:
+        doc["given"] = dict(ev.given)
+    if ev.overrides:
+        doc["set"] = {k: str(v) for k, v in ev.overrides.items()}
+    return doc
+
+
+def to_json(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
+    """Deterministic JSON text: map order, floats as floats, a trailing newline."""
+    return (
+        json.dumps(evaluation_document(ev, claims), indent=2, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )

@@ -1,0 +1,66 @@
+"""Markdown tables of an evaluation, for pull requests and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from argmap.engine.result import Evaluation
+
+from . import mdquote
+from .fmt import moving, percent, points, weight
+
+
+def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
+    """A heading, the credence table (one column per frame), weights and explanations."""
+    ids = list(claims if claims is not None else ev.claims)
+    cols = ev.columns
+    out = [f"### {mdquote.text(ev.map.title or ev.map.name)}", ""]
+    out.append("| claim | " + " | ".join(mdquote.cell(c) for c in cols) + " | text |")
+    out.append("|---|" + "---:|" * len(cols) + "---|")
+    for cid in ids:
+        res = ev.claims[cid]
+        cells = []
+        for c in cols:
+            cell = percent(res.credence[c])
+            if c in res.stderr:
+                cell += f" ± {res.stderr[c] * 100:.2g}"
+            cells.append(cell)
+        out.append(
+            f"| {mdquote.code(cid)} | " + " | ".join(cells) + f" | {mdquote.cell(res.text or '')} |"
+        )
+    if any(f.weight is not None for f in ev.frames.values()):
+        out += ["", "| frame | prior weight | posterior weight |", "|---|---:|---:|"]
+        for name, f in ev.frames.items():
+            out.append(
+                f"| {mdquote.code(name)} | {weight(f.weight)} | {weight(f.posterior_weight)} |"
+            )
+    if ev.given or ev.overrides:
+        out.append("")
+        if ev.given:
+            out.append(
+                "Given: "
+                + ", ".join(mdquote.code(f"{k}={str(v).lower()}") for k, v in ev.given.items())
+            )
+        if ev.overrides:
+            out.append(
+                "Set: " + ", ".join(mdquote.code(f"{k}={v}") for k, v in ev.overrides.items())
+            )
+    explained = [cid for cid in ids if moving(ev.claims[cid].explanation)]
+    if explained:
+        out += ["", "#### What each argument contributes", ""]
+        out.append(
+            "Credence with the argument minus credence without it, in percentage points; "
+            "arguments that change nothing are left out."
+        )
+        out.append("")
+        out.append("| claim | argument | " + " | ".join(mdquote.cell(c) for c in cols) + " |")
+        out.append("|---|---|" + "---:|" * len(cols))
+        for cid in explained:
+            expl = moving(ev.claims[cid].explanation)
+            args = list(dict.fromkeys(a for col in cols for a in expl.get(col, {})))
+            for arg in args:
+                vals = [points(expl[c][arg]) if arg in expl.get(c, {}) else "" for c in cols]
+                out.append(
+                    f"| {mdquote.code(cid)} | {mdquote.code(arg)} | " + " | ".join(vals) + " |"
+                )
+    return "\n".join(out) + "\n"

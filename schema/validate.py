@@ -1,0 +1,100 @@
+"""Validation of one file's data against the models, node by node.
+
+Each claim, argument and frame is validated on its own, so that one bad node
+neither hides the problems of the others nor keeps the valid ones out of the
+cross-reference checks that follow (:mod:`.checks`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .messages import kind_of, translate
+from .models import ID_PATTERN, ID_RE, Argument, Claim, Frame, MapFile
+from .source import REFUSED, Source
+
+__all__ = ["SECTIONS", "TARGETS", "FileNodes", "validate_source"]
+
+SECTIONS: dict[str, type[BaseModel]] = {"frames": Frame, "claims": Claim, "arguments": Argument}
+TARGETS = ("supports", "attacks", "undercuts")
+_NOUN = {"frames": "frame", "claims": "claim", "arguments": "argument"}
+
+
+@dataclass
+class FileNodes:
+    """What one file defines: raw nodes by section (valid or not) and the valid models."""
+
+    src: Source
+    header: MapFile | None = None
+    raw: dict[str, dict[str, Any]] = field(default_factory=dict)
+    frames: dict[str, Frame] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    arguments: dict[str, Argument] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def validate_source(src: Source) -> FileNodes:
+    """Validate one read file; problems are collected in the result."""
+    out = FileNodes(src)
+    data = src.data
+    if not isinstance(data, dict):
+        if data is not REFUSED:
+            out.problems.append(
+                Problem(
+                    src.at(),
+                    f"a map file is a mapping that starts with `argmap: 1`, got {kind_of(data)}",
+                )
+            )
+        return out
+    header = dict(data)
+    for section in SECTIONS:
+        nodes = data.get(section)
+        if section in data and nodes is None:
+            header[section] = {}  # an empty `claims:` section is no claims
+        elif isinstance(nodes, dict):
+            header[section] = {}
+            out.raw[section] = nodes
+    try:
+        out.header = MapFile.model_validate(header)
+    except ValidationError as exc:
+        out.problems += translate(exc, (), header, src)
+    for section, model in SECTIONS.items():
+        valid: dict[str, Any] = getattr(out, section)
+        for nid, raw in out.raw.get(section, {}).items():
+            path = (section, nid)
+            if not ID_RE.match(nid):
+                out.problems.append(Problem(src.locate_key(path), _bad_id(section, nid)))
+            if section == "arguments" and isinstance(raw, dict):
+                _check_targets(out, nid, raw)
+            try:
+                valid[nid] = model.model_validate(raw)
+            except ValidationError as exc:
+                out.problems += translate(exc, path, raw, src)
+    return out
+
+
+def _bad_id(section: str, nid: str) -> str:
+    message = f"{_NOUN[section]} id '{nid}' must match {ID_PATTERN}"
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", nid.lower()).strip("-_.")
+    return f"{message}, e.g. '{slug}'" if slug and ID_RE.match(slug) else message
+
+
+def _check_targets(out: FileNodes, aid: str, raw: dict[str, Any]) -> None:
+    """Exactly one target, checked on the raw data so that other errors do not hide it."""
+    given = [k for k in TARGETS if raw.get(k) is not None]
+    if len(given) == 1:
+        return
+    where = out.src.locate_key(("arguments", aid))
+    if not given:
+        message = f"argument '{aid}' has no target; add one of supports, attacks or undercuts"
+    else:
+        message = (
+            f"argument '{aid}' has {len(given)} targets ({', '.join(given)}); "
+            "keep exactly one of supports, attacks or undercuts"
+        )
+    out.problems.append(Problem(where, message))

@@ -1,0 +1,28 @@
+"""`make demo`'s maps and the README's pictures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import demo  # noqa: E402 - tools/ is not a package
+
+
+def test_every_shipped_map_is_found() -> None:
+    names = [name for name, _ in demo.demo_maps()]
+    assert "scheming" in names and "power-seeking" in names
+
+
+@pytest.mark.parametrize("name", ["power-seeking", "scheming"])
+def test_readme_pictures_are_current(name: str) -> None:
+    path = dict(demo.demo_maps())[name]
+    committed = ROOT / "docs" / "img" / f"{name}.svg"
+    assert committed.exists(), "run `make demo` and commit docs/img/"
+    assert demo.readme_picture(path) == committed.read_bytes(), (
+        f"{committed} is not what `make demo` draws now; run `make demo` and commit it"
+    )

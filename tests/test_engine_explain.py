@@ -1,0 +1,91 @@
+"""Explanations equal a re-evaluation without the argument, per frame and overall."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from argmap.engine import evaluate
+from argmap.engine.generate import random_map
+from argmap.schema import ArgumentMap, ImpossibleEvidenceError
+from argmap.schema.loader import from_data
+from engine_helpers import frame_params, small_map_data
+
+
+def _live(amap: ArgumentMap) -> set[str]:
+    """Arguments enabled in at least one frame (the others are removed entirely)."""
+    return set().union(*(frame_params(amap, f).strength for f in list(amap.frames) or ["default"]))
+
+
+def _touching(amap: ArgumentMap, aid: str) -> set[str]:
+    arg = amap.arguments[aid]
+    out = {p.claim for p in arg.premises}
+    if arg.kind != "undercuts":
+        out.add(arg.target)
+    elif arg.target in _live(amap) and amap.arguments[arg.target].kind != "undercuts":
+        out.add(amap.arguments[arg.target].target)
+    return out
+
+
+def _check(amap: ArgumentMap, given: dict[str, bool], **kwargs: object) -> int:
+    """Compare every explanation entry with evaluate(set={a.enabled: false}); count them."""
+    try:
+        ev = evaluate(amap, given=given, explain=True, **kwargs)  # type: ignore[arg-type]
+    except ImpossibleEvidenceError:
+        return 0
+    checked = 0
+    for aid in sorted(_live(amap)):
+        try:
+            without = evaluate(amap, given=given, set={f"{aid}.enabled": False}, **kwargs)  # type: ignore[arg-type]
+        except ImpossibleEvidenceError:
+            without = None
+        for cid in _touching(amap, aid):
+            expl = ev.claims[cid].explanation
+            for col, now in ev.claims[cid].credence.items():
+                then = None if without is None else without.claims[cid].credence.get(col)
+                if then is None:
+                    assert aid not in expl.get(col, {}), (cid, col, aid)
+                else:
+                    assert expl[col][aid] == pytest.approx(now - then, abs=1e-10), (cid, col, aid)
+                    checked += 1
+    for res in ev.claims.values():
+        for col, deltas in res.explanation.items():
+            keys = [(-abs(d), a) for a, d in deltas.items()]
+            assert keys == sorted(keys), (res.id, col)
+            for aid in deltas:
+                assert res.id in _touching(amap, aid)
+    return checked
+
+
+def test_small_maps() -> None:
+    checked = 0
+    for seed in range(400):
+        data, given = small_map_data(random.Random(10_000 + seed))
+        checked += _check(from_data(data), given)
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(("n", "seed", "n_frames"), [(40, 1, 0), (60, 2, 3)])
+def test_random_maps_with_givens(n: int, seed: int, n_frames: int) -> None:
+    amap = random_map(n, seed, n_frames=n_frames, p_evidence=0.3, p_undercut=0.3)
+    ids = list(amap.claims)
+    assert _check(amap, {ids[n // 2]: True, ids[n - 1]: False}) > 50
+
+
+def test_sampled_explanations_match_re_evaluation_with_the_same_streams() -> None:
+    amap = random_map(12, 3, n_frames=2)
+    assert _check(amap, {}, max_entries=1, samples=4000) > 10
+
+
+def test_removal_that_makes_the_evidence_impossible_has_no_entry() -> None:
+    data = {
+        "argmap": 1,
+        "claims": {"p": {"credence": 0.5}, "q": {"credence": 0.5}, "t": {}},
+        "arguments": {
+            "only": {"premises": ["p"], "supports": "t", "strength": 0.5},
+            "other": {"premises": ["q"], "attacks": "p", "strength": 0.5},
+        },
+    }
+    ev = evaluate(from_data(data), given={"t": True}, explain=True)
+    assert "only" not in ev.claims["t"].explanation.get("default", {})
+    assert _check(from_data(data), {"t": True}) > 0

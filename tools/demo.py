@@ -1,0 +1,71 @@
+"""`make demo`: evaluate and draw every map in arguments/, writing the results into out/.
+
+For each map: NAME.md and NAME.json (the evaluation), NAME.svg and NAME.png
+(the diagram) and NAME-report.md (a report that links NAME.svg). The README's
+pictures, docs/img/NAME.svg, are the same diagrams laid out by the pip-only
+renderer (WebAssembly Graphviz), so that they are byte-identical on every
+machine; tests/test_demo.py checks that the committed ones are current.
+
+A map is each directory directly under arguments/ (one map of many files), except
+arguments/examples/, whose files are small standalone maps.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from argmap.render.dot import drawing
+from argmap.render.graphviz import draw
+from argmap.render.jsonout import to_json
+from argmap.render.markdown import eval_markdown
+from argmap.render.report import report_markdown
+from argmap.render.text import eval_table
+from argmap.render.view import auto_direction, make_view
+
+from argmap.api import evaluate, load
+from argmap.io import write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGUMENTS = ROOT / "arguments"
+OUT = ROOT / "out"
+DOCS = ROOT / "docs" / "img"
+
+
+def demo_maps() -> list[tuple[str, Path]]:
+    """(output name, path) for every map shipped in arguments/."""
+    maps: list[tuple[str, Path]] = []
+    for entry in sorted(ARGUMENTS.iterdir()):
+        if entry.is_dir() and entry.name == "examples":
+            maps += [(f.stem, f) for f in sorted(entry.glob("*.yaml"))]
+        elif entry.is_dir():
+            maps.append((entry.name, entry))
+    return maps
+
+
+def readme_picture(path: Path) -> bytes:
+    """The diagram of the map at ``path`` as the README shows it."""
+    view = make_view(evaluate(load(path)))
+    return draw(drawing(view, rankdir=auto_direction(view)), "svg", renderer="wasm")
+
+
+def main() -> int:
+    for name, path in demo_maps():
+        ev = evaluate(load(path), explain=True)
+        write_atomic(OUT / f"{name}.md", eval_markdown(ev))
+        write_atomic(OUT / f"{name}.json", to_json(ev))
+        # The diagram (SVG and PNG) and the report that links the SVG.
+        view = make_view(ev)
+        pictures = drawing(view, rankdir=auto_direction(view))
+        write_atomic(OUT / f"{name}.svg", draw(pictures, "svg"))
+        write_atomic(OUT / f"{name}.png", draw(pictures, "png"))
+        write_atomic(DOCS / f"{name}.svg", readme_picture(path))
+        report = report_markdown(ev, image=f"{name}.svg", name=str(path.relative_to(ROOT)))
+        write_atomic(OUT / f"{name}-report.md", report)
+        sys.stdout.write(eval_table(ev, width=110))
+        print(f"  -> {(OUT / name).relative_to(ROOT)}{{.md,.json,.svg,.png,-report.md}}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
