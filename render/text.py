@@ -71,6 +71,13 @@ def eval_table(
             for name, f in ev.frames.items()
         ]
         lines.append("frame weights (prior -> posterior): " + ", ".join(parts))
+    impossible = [n for n, f in ev.frames.items() if not f.possible]
+    if impossible:
+        lines.append(
+            "no column for "
+            + ", ".join(impossible)
+            + ": the evidence and given are impossible there"
+        )
     sampled = [n for n, f in ev.frames.items() if f.method == "sampled"]
     if sampled:
         lines.append(

@@ -175,3 +175,29 @@ def test_eval_is_deterministic(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert outs[0] == outs[1] and outs[0]
+
+
+IMPOSSIBLE_IN_ONE_FRAME = """\
+argmap: 1
+frames:
+  f1: {weight: 1}
+  f2: {weight: 1}
+claims:
+  a:
+    credence: 50%
+    frames:
+      f2: {credence: 0}
+"""
+
+
+def test_impossible_evidence(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(IMPOSSIBLE_IN_ONE_FRAME)
+    code, out, _ = run(capsys, "eval", str(path), "--given", "a=true")
+    assert code == 0
+    assert "no column for f2" in out and "f2 0.5 -> 0" in out
+    code, out, _ = run(capsys, "eval", str(path), "--given", "a=true", "--format", "md")
+    assert code == 0 and "No column for `f2`" in out
+    code, out, err = run(capsys, "eval", str(path), "--given", "a=true", "--frame", "f2")
+    assert code == 1 and out == ""
+    assert "impossible evidence" in err and "a=true" in err

