@@ -41,6 +41,13 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_output_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
+    """-o/--output: a file written atomically; none (or `-`) means stdout."""
+    parser.add_argument(
+        "-o", "--output", metavar=what, help=f"write {what} (atomically) instead of stdout"
+    )
+
+
 def parse_given(items: Sequence[str]) -> dict[str, bool]:
     """``["a=true", "b=no", "c"]`` -> ``{"a": True, "b": False, "c": True}``."""
     given: dict[str, bool] = {}

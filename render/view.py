@@ -103,10 +103,9 @@ class View:
 
     def enabled(self, aid: str) -> bool:
         """False when the argument is off everywhere (in the map or by ``--set``)."""
-        override: object = self.ev.overrides.get(f"{aid}.enabled")
-        if override is not None:
-            return str(override).strip().lower() not in {"false", "no", "0", "off"}
-        return self.ev.map.arguments[aid].enabled
+        override = self.ev.overrides.get(f"{aid}.enabled")
+        # The engine stores `--set ARG.enabled=...` already parsed, as a bool.
+        return override if isinstance(override, bool) else self.ev.map.arguments[aid].enabled
 
 
 def make_view(

@@ -10,7 +10,13 @@ from typing import Any
 
 from argmap.api import evaluate, load
 from argmap.io import emit
-from argmap.options import add_evaluation_options, existing_path, parse_given, parse_set
+from argmap.options import (
+    add_evaluation_options,
+    add_output_option,
+    existing_path,
+    parse_given,
+    parse_set,
+)
 from argmap.render.csvout import to_csv
 from argmap.render.jsonout import to_json
 from argmap.render.markdown import eval_markdown
@@ -45,9 +51,7 @@ def add_parser(sub: Any) -> None:
             "(one extra evaluation per argument)"
         ),
     )
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
-    )
+    add_output_option(p)
     p.set_defaults(run=run)
 
 

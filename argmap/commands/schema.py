@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from argmap.io import emit
+from argmap.options import add_output_option
 from argmap.schema.jsonschema import json_schema
 
 
@@ -19,9 +20,7 @@ def add_parser(sub: Any) -> None:
             "'# yaml-language-server: $schema=PATH' on a map's first line."
         ),
     )
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
-    )
+    add_output_option(p)
     p.set_defaults(run=run)
 
 
