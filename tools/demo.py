@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from argmap.render.dot import drawing
-from argmap.render.graphviz import draw
+from argmap.render.graphviz import RenderError, draw
 from argmap.render.jsonout import to_json
 from argmap.render.markdown import eval_markdown
 from argmap.render.report import report_markdown
@@ -58,7 +58,11 @@ def main() -> int:
         view = make_view(ev)
         pictures = drawing(view, rankdir=auto_direction(view))
         write_atomic(OUT / f"{name}.svg", draw(pictures, "svg"))
-        write_atomic(OUT / f"{name}.png", draw(pictures, "png"))
+        try:
+            write_atomic(OUT / f"{name}.png", draw(pictures, "png"))
+        except RenderError as exc:
+            # PNG needs a font on the machine; the SVG and the report do not.
+            print(f"demo: no {name}.png: {exc}", file=sys.stderr)
         write_atomic(DOCS / f"{name}.svg", readme_picture(path))
         report = report_markdown(ev, image=f"{name}.svg", name=str(path.relative_to(ROOT)))
         write_atomic(OUT / f"{name}-report.md", report)
