@@ -15,10 +15,19 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from argmap import __version__
-from argmap.commands import check, eval, render, report, schema
+from argmap.commands import check, diff, eval, history, render, report, schema, textconv
 from argmap.schema import EvaluationError, MapError, UsageError
 
-COMMANDS: tuple[ModuleType, ...] = (check, eval, render, report, schema)
+COMMANDS: tuple[ModuleType, ...] = (
+    check,
+    eval,
+    render,
+    report,
+    diff,
+    history,
+    schema,
+    textconv,
+)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from argmap.engine.result import OVERALL, Evaluation
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .fmt import moving, percent, points, weight
+from .table import Cell, aligned, console_text, new_console
 
 
 def _credence_cell(ev: Evaluation, cid: str, col: str) -> str:
@@ -29,39 +27,28 @@ def eval_table(
 ) -> str:
     """An aligned table, one column per frame; then frame weights and explanations."""
     ids = list(claims if claims is not None else ev.claims)
-    console = Console(
-        file=io.StringIO(),
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        highlight=False,
-        soft_wrap=False,
-    )
-    title = ev.map.title or ev.map.name
-    table = Table(
-        title=Text(title, style="bold"), title_justify="left", show_edge=False, pad_edge=False
-    )
-    rows = [
+    console = new_console(width, color)
+    rows: list[list[Cell]] = [
         [
             cid,
             *(_credence_cell(ev, cid, c) for c in ev.columns),
-            " ".join((ev.claims[cid].text or "").split()),
+            Text(" ".join((ev.claims[cid].text or "").split())),
         ]
         for cid in ids
     ]
-    headers = ["claim", *ev.columns]
-    # Ids and numbers keep their full width; only the text gives way, one line per
-    # claim (the full text is in --format md/json): wrapped, it made tables tall.
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    text_width = max(12, width - sum(widths) - 3 * len(widths))
-    table.add_column("claim", style="bold", no_wrap=True, width=widths[0])
-    for col, w in zip(ev.columns, widths[1:], strict=True):
-        table.add_column(
-            col, justify="right", no_wrap=True, width=w, style="cyan" if col == OVERALL else None
-        )
-    table.add_column("text", style="dim", no_wrap=True, overflow="ellipsis", max_width=text_width)
-    for row in rows:
-        table.add_row(*row[:-1], Text(row[-1]))
+    cols = ev.columns
+    styles = {0: "bold", len(cols) + 1: "dim"}
+    if OVERALL in cols:
+        styles[cols.index(OVERALL) + 1] = "cyan"
+    table = aligned(
+        ["claim", *cols, "text"],
+        rows,
+        width=width,
+        right=range(1, len(cols) + 1),
+        styles=styles,
+        text_column=True,
+        title=Text(ev.map.title or ev.map.name, style="bold"),
+    )
     console.print(table)
 
     lines: list[str] = []
@@ -100,6 +87,4 @@ def eval_table(
                 lines.append(
                     f"  {col}: " + ", ".join(f"{a} {points(d)}" for a, d in deltas.items())
                 )
-    # rich pads every line to the full width; trailing blanks only get in the way.
-    table_text = "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())  # type: ignore[attr-defined]
-    return table_text + ("\n".join(lines).lstrip("\n") + "\n" if lines else "")
+    return console_text(console) + ("\n".join(lines).lstrip("\n") + "\n" if lines else "")

@@ -25,7 +25,15 @@ from .source import Source, decode
 from .validate import SECTIONS, FileNodes, validate_source
 from .yamlsrc import parse_yaml
 
-__all__ = ["YAML_SUFFIXES", "check_paths", "from_data", "load", "loads", "map_files"]
+__all__ = [
+    "YAML_SUFFIXES",
+    "check_paths",
+    "from_data",
+    "load",
+    "load_blobs",
+    "loads",
+    "map_files",
+]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -38,6 +46,21 @@ def from_data(data: dict[str, Any], name: str = "<data>") -> ArgumentMap:
 def loads(text: str, name: str = "<string>") -> ArgumentMap:
     """Validate one map given as YAML text; ``name`` is the path problems report."""
     return _build(name, [parse_yaml(text, name)])
+
+
+def load_blobs(name: str, files: Sequence[tuple[str, bytes]]) -> ArgumentMap:
+    """Validate a map whose files are given as ``(path, raw bytes)`` in map order.
+
+    For maps read from somewhere other than the file system (git objects): each
+    problem is located at the ``path`` given, e.g. ``HEAD~1:arguments/x.yaml:3:5``.
+    """
+    if not files:
+        raise UsageError(f"{name}: no .yaml or .yml files")
+    sources = []
+    for path, raw in files:
+        text = decode(raw, path)
+        sources.append(text if isinstance(text, Source) else parse_yaml(text, path))
+    return _build(name, sources)
 
 
 def load(path: str | Path) -> ArgumentMap:

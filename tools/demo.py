@@ -25,6 +25,7 @@ from argmap.render.view import auto_direction, make_view
 
 from argmap.api import evaluate, load
 from argmap.io import write_atomic
+from argmap.maps import shipped_maps
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGUMENTS = ROOT / "arguments"
@@ -33,14 +34,8 @@ DOCS = ROOT / "docs" / "img"
 
 
 def demo_maps() -> list[tuple[str, Path]]:
-    """(output name, path) for every map shipped in arguments/."""
-    maps: list[tuple[str, Path]] = []
-    for entry in sorted(ARGUMENTS.iterdir()):
-        if entry.is_dir() and entry.name == "examples":
-            maps += [(f.stem, f) for f in sorted(entry.glob("*.yaml"))]
-        elif entry.is_dir():
-            maps.append((entry.name, entry))
-    return maps
+    """(output name, path) for every map shipped in arguments/ (the rule: argmap.maps)."""
+    return shipped_maps(ARGUMENTS)
 
 
 def readme_picture(path: Path) -> bytes:

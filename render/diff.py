@@ -1,0 +1,223 @@
+"""`argmap diff` output: text, Markdown (a pull-request comment) and JSON. Pure functions of
+a list of :class:`~argmap.engine.diff.MapDiff`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from argmap.engine.diff import ClaimMove, InputChange, MapDiff
+from rich.text import Text
+
+from . import mdquote
+from .fmt import percent, points
+from .mermaid import map_mermaid, too_big
+from .table import Cell, aligned, console_text, new_console
+
+MARKER = "<!-- argmap-diff -->"  # lets a workflow find and update its own PR comment
+
+
+def _columns(d: MapDiff) -> list[str]:
+    """Every column of either side: the head's order, then columns only the base had."""
+    return d.columns_after + [c for c in d.columns_before if c not in d.columns_after]
+
+
+def _cell(move: ClaimMove, col: str, compact: bool = False) -> str:
+    """``before → after (Δ)``; one side alone when the column exists on one side only.
+    ``compact`` (the terminal table): ``before → after Δ``, Δ in points without a unit."""
+    a, b = move.before.get(col), move.after.get(col)
+    if a is None and b is None and col in move.delta:  # headline compared across columns
+        a = next(iter(move.before.values()), None)
+        b = next(iter(move.after.values()), None)
+    if a is None:
+        return f"(new) {percent(b)}" if b is not None else ""
+    if b is None:
+        return f"{percent(a)} (gone)"
+    delta = move.delta.get(col, b - a)
+    if compact:
+        return f"{percent(a)} → {percent(b)} {points(delta).removesuffix(' pp')}"
+    return f"{percent(a)} → {percent(b)} ({points(delta)})"
+
+
+def _headline(credence: dict[str, float]) -> float:
+    """``overall`` when there is one, else the first column."""
+    return credence.get("overall", next(iter(credence.values()), float("nan")))
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    return json.dumps(v, ensure_ascii=False)
+
+
+def change_line(c: InputChange) -> str:
+    """One input change in words: ``argument counting: strength 0.9 → 0.7``."""
+    what = f"{c.kind} {c.id}"
+    if c.op != "changed":
+        return f"{what}: {c.op}"
+    return f"{what}: {c.field} {_value(c.before)} → {_value(c.after)}"
+
+
+def _summary(d: MapDiff) -> str:
+    if d.status in ("added", "removed"):
+        return f"{d.name}: the map was {d.status} ({len(d.added) + len(d.removed)} claims)"
+    if d.status == "unchanged":
+        return f"{d.name}: unchanged"
+    return (
+        f"{d.name}: {len(d.moved)} claim(s) moved by {d.threshold * 100:g} pp or more, "
+        f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changes)} input change(s)"
+    )
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def diff_text(diffs: Sequence[MapDiff], *, width: int = 100, color: bool = False) -> str:
+    """Aligned tables (rich), one per map with moves, then its input changes."""
+    console = new_console(width, color)
+    if not diffs:
+        console.print("no maps")
+    else:
+        console.print(Text(f"{diffs[0].base} → {diffs[0].head}", style="bold"))
+    for d in diffs:
+        console.print(Text(_summary(d), style="bold"))
+        if d.moved:
+            cols = _columns(d)
+            rows: list[list[Cell]] = []
+            for m in d.moved:
+                cells: list[Cell] = [m.id]
+                for col in cols:
+                    cell = Text(_cell(m, col, compact=True))
+                    delta = m.delta.get(col, 0.0)
+                    if abs(delta) >= d.threshold:
+                        cell.stylize("green" if delta > 0 else "red")
+                    cells.append(cell)
+                rows.append(cells)
+            right = range(1, len(cols) + 1)
+            table = aligned(["claim", *cols], rows, width=width, right=right, styles={0: "bold"})
+            console.print(table)
+            console.print(
+                Text("each cell: before → after, change in percentage points", style="dim")
+            )
+        for label, states in (("added", d.added), ("removed", d.removed)):
+            for s in states:
+                values = ", ".join(f"{k} {percent(v)}" for k, v in s.credence.items())
+                console.print(Text(f"{label} claim {s.id}: {values}"))
+        if d.changes:
+            console.print(Text("input changes:", style="bold"))
+            for c in d.changes:
+                console.print(Text(f"  {change_line(c)}"))
+        console.print()
+    return console_text(console).rstrip("\n") + "\n"
+
+
+# --- Markdown --------------------------------------------------------------------------
+
+
+def _diagram(d: MapDiff, limit: int = 60) -> list[str]:
+    """A Mermaid neighbourhood of what changed in the head version, changed claims highlighted."""
+    ev = d.after
+    if ev is None:
+        return []
+    known = set(ev.map.claims) | set(ev.map.arguments)
+    changed = [c.id for c in d.changes if c.kind in ("claim", "argument") and c.id in known]
+    moved = [m.id for m in d.moved] + [s.id for s in d.added]
+    focus = list(dict.fromkeys(changed))[:limit]
+    nodes = [c for c in dict.fromkeys(moved) if c in known][:limit]
+    if not focus and not nodes:
+        return []
+    # The arguments between drawn claims, so that the moved claims appear connected.
+    drawn = set(focus) | set(nodes)
+    for aid, arg in ev.map.arguments.items():
+        if arg.target in drawn and any(p.claim in drawn for p in arg.premises):
+            nodes.append(aid)
+    text = map_mermaid(ev, focus=focus, depth=1, nodes=nodes, highlight=moved, legend=False)
+    why = too_big(text)
+    if why:
+        return ["", f"_The diagram of the change is too large for GitHub to draw ({why})._"]
+    return [
+        "",
+        "<details><summary>Diagram of the change</summary>",
+        "",
+        "```mermaid",
+        text.rstrip("\n"),
+        "```",
+        "",
+        "</details>",
+    ]
+
+
+def diff_markdown(diffs: Sequence[MapDiff]) -> str:
+    """A pull-request comment: per map, a table of moved claims, the input changes and a diagram."""
+    out = [MARKER, "## argmap: how credences moved", ""]
+    if diffs:
+        out.append(f"Base {mdquote.code(diffs[0].base)}, head {mdquote.code(diffs[0].head)}.")
+    if not any(d.status != "unchanged" for d in diffs):
+        out += ["", "No map changed."]
+    for d in diffs:
+        if d.status == "unchanged":
+            continue
+        out += ["", f"### {mdquote.code(d.name)}", "", mdquote.text(_summary(d))]
+        if d.moved:
+            cols = _columns(d)
+            out += ["", "| claim | " + " | ".join(mdquote.cell(c) for c in cols) + " |"]
+            out.append("|---|" + "---:|" * len(cols))
+            for m in d.moved:
+                cells = [mdquote.cell(_cell(m, c)) for c in cols]
+                out.append(f"| {mdquote.code(m.id)} | " + " | ".join(cells) + " |")
+        for label, states in (("Added", d.added), ("Removed", d.removed)):
+            if states:
+                items = ", ".join(
+                    f"{mdquote.code(s.id)} ({percent(_headline(s.credence))})" for s in states
+                )
+                out += ["", f"{label} claims: {items}"]
+        if d.changes:
+            out += ["", "Input changes:", ""]
+            out += [f"- {mdquote.text(change_line(c))}" for c in d.changes]
+        out += _diagram(d)
+    return "\n".join(out) + "\n"
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def _change_doc(c: InputChange) -> dict[str, Any]:
+    return {
+        "kind": c.kind,
+        "id": c.id,
+        "op": c.op,
+        "field": c.field,
+        "before": c.before,
+        "after": c.after,
+    }
+
+
+def diff_document(d: MapDiff) -> dict[str, Any]:
+    """One map: DESIGN section 4's ``before``/``after``/``delta`` per claim, keyed by column."""
+    return {
+        "map": d.name,
+        "status": d.status,
+        "columns": {"before": d.columns_before, "after": d.columns_after},
+        "largest_delta": d.largest,
+        "claims": {
+            m.id: {"text": m.text, "before": m.before, "after": m.after, "delta": m.delta}
+            for m in d.moved
+        },
+        "added": {s.id: {"text": s.text, "credence": s.credence} for s in d.added},
+        "removed": {s.id: {"text": s.text, "credence": s.credence} for s in d.removed},
+        "changes": [_change_doc(c) for c in d.changes],
+    }
+
+
+def diff_json(diffs: Sequence[MapDiff]) -> str:
+    """``{"base", "head", "threshold", "maps": [...]}``, deterministic, a trailing newline."""
+    doc = {
+        "base": diffs[0].base if diffs else None,
+        "head": diffs[0].head if diffs else None,
+        "threshold": diffs[0].threshold if diffs else None,
+        "maps": [diff_document(d) for d in diffs],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

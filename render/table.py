@@ -1,0 +1,75 @@
+"""Aligned terminal tables (rich), shared by eval, diff and history.
+
+Ids and numbers keep their full width; only a trailing text column gives way,
+cut to one line with an ellipsis. Left to rich, a narrow terminal squeezed the
+id and number columns into "contri…" and wrapped text made tables many times
+taller.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection, Mapping, Sequence
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+Cell = str | Text
+
+
+def new_console(width: int, color: bool) -> Console:
+    """A console that renders into a string: fixed width, colour only when asked."""
+    return Console(
+        file=io.StringIO(),
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def console_text(console: Console) -> str:
+    """What ``console`` printed, without the blanks rich pads every line with."""
+    out: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return "".join(line.rstrip() + "\n" for line in out.splitlines())
+
+
+def _width(cell: Cell) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+
+
+def aligned(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    width: int,
+    right: Collection[int] = (),
+    styles: Mapping[int, str] | None = None,
+    text_column: bool = False,
+    title: Text | str | None = None,
+) -> Table:
+    """A table whose columns all keep their widest cell, except a last text column
+    (``text_column``) that fits what is left of ``width``."""
+    styles = styles or {}
+    fixed = len(headers) - 1 if text_column else len(headers)
+    widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for i in range(fixed):
+        table.add_column(
+            headers[i],
+            justify="right" if i in right else "left",
+            no_wrap=True,
+            width=widths[i],
+            style=styles.get(i),
+        )
+    if text_column:
+        rest = max(12, width - sum(widths[:fixed]) - 3 * fixed)
+        table.add_column(
+            headers[-1], no_wrap=True, overflow="ellipsis", max_width=rest, style=styles.get(fixed)
+        )
+    for row in rows:
+        table.add_row(*row)
+    return table
