@@ -16,11 +16,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from _timing import best
 from argmap.engine.generate import random_map_data
 
 from argmap.cli import main as argmap_main
@@ -50,15 +49,6 @@ def make_repo(root: Path, n_claims: int) -> str:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     _git(root, "commit", "-q", "-am", "weaken one argument")
     return str(aid)
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             )
 
         rows = [
-            ("argmap diff HEAD~1 HEAD --format json (new process)", best(cli, args.repeat)),
-            ("argmap diff, in process (no interpreter start)", best(in_process, args.repeat)),
-            ("peer: git diff HEAD~1 HEAD", best(git_diff, args.repeat)),
+            ("argmap diff HEAD~1 HEAD --format json (new process)", best(cli, args.repeat)[0]),
+            ("argmap diff, in process (no interpreter start)", best(in_process, args.repeat)[0]),
+            ("peer: git diff HEAD~1 HEAD", best(git_diff, args.repeat)[0]),
         ]
     print(
         f"{args.claims} claims, 2 frames; argument {aid} switched off (strength 0): "

@@ -31,12 +31,11 @@ import math
 import resource
 import subprocess
 import sys
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _timing import best
 from argmap.engine import evaluate
 from argmap.engine.compile import compile_structure, frame_tables
 from argmap.engine.generate import random_map
@@ -46,15 +45,6 @@ from argmap.engine.propagate import infer
 from argmap.schema import ArgumentMap, Point
 
 SEED = 1
-
-
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = math.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def _families(
@@ -118,11 +108,11 @@ def run_argmap(amap: ArgumentMap, repeat: int) -> dict[str, Any]:
         s = compile_structure(amap, req.frames)
         return req, s, build_plan(s.n_vars, s.scopes, len(s.claims))
 
-    t_compile, (req, s, plan) = _best(compile_, repeat)
-    t_infer, _ = _best(
+    t_compile, (req, s, plan) = best(compile_, repeat)
+    t_infer, _ = best(
         lambda: infer(plan, frame_tables(s, req.frames[0], {}), len(s.claims)), repeat
     )
-    t_total, ev = _best(lambda: evaluate(amap), repeat)
+    t_total, ev = best(lambda: evaluate(amap), repeat)
     marg = {c: r.credence["default"] for c, r in ev.claims.items()}
     note = f"largest clique {ev.frames['default'].largest_clique}, {len(plan.parent)} cliques"
     return {"times": [t_compile, t_infer, t_total], "marginals": marg, "note": note}
@@ -160,8 +150,8 @@ def run_pyagrum(amap: ArgumentMap, repeat: int) -> dict[str, Any]:
             out[cid] = float(post[1]) / float(post[0] + post[1])
         return out
 
-    t_build, bn = _best(build, repeat)
-    t_solve, marg = _best(lambda: solve(bn), repeat)
+    t_build, bn = best(build, repeat)
+    t_solve, marg = best(lambda: solve(bn), repeat)
     return {"times": [t_build, t_solve, t_build + t_solve], "marginals": marg, "note": ""}
 
 
@@ -210,8 +200,8 @@ def run_pgmpy(amap: ArgumentMap, repeat: int, queries: int) -> dict[str, Any]:
             out[cid] = float(q.values[1] / q.values.sum())
         return out
 
-    t_build, model = _best(build, 1)
-    t_solve, marg = _best(lambda: solve(model), 1)
+    t_build, model = best(build, 1)
+    t_solve, marg = best(lambda: solve(model), 1)
     note = "" if len(asked) == len(ids) else f"{len(asked)} of {len(ids)} claims queried"
     if note:
         note += f"; all would take ~{t_solve * len(ids) / len(asked):.0f} s"

@@ -11,11 +11,10 @@ import argparse
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from _timing import best
 from argmap.schema.loader import load, loads
 from argmap.schema.yamlsrc import parse_yaml
 
@@ -55,15 +54,6 @@ def generate(n_claims: int, seed: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
@@ -76,18 +66,18 @@ def main(argv: list[str] | None = None) -> int:
         m = load(path)
         r = args.repeat
         rows: list[tuple[str, float]] = [
-            ("argmap loads (read + validate + checks)", best(lambda: loads(text, "bench"), r)),
-            ("argmap load (from the file)", best(lambda: load(path), r)),
+            ("argmap loads (read + validate + checks)", best(lambda: loads(text, "bench"), r)[0]),
+            ("argmap load (from the file)", best(lambda: load(path), r)[0]),
             (
                 "argmap read only (events -> data + locations)",
-                best(lambda: parse_yaml(text, "b"), r),
+                best(lambda: parse_yaml(text, "b"), r)[0],
             ),
         ]
         if hasattr(yaml, "CSafeLoader"):
-            peer = best(lambda: yaml.load(text, yaml.CSafeLoader), r)
+            peer = best(lambda: yaml.load(text, yaml.CSafeLoader), r)[0]
             rows.append(("peer: yaml.load, CSafeLoader (no checks)", peer))
         rows.append(
-            ("peer: yaml.safe_load, pure Python (1 run)", best(lambda: yaml.safe_load(text), 1))
+            ("peer: yaml.safe_load, pure Python (1 run)", best(lambda: yaml.safe_load(text), 1)[0])
         )
     print(
         f"{args.claims} claims, {len(m.arguments)} arguments, {len(text) / 1e6:.1f} MB, "

@@ -25,8 +25,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 
+from _timing import best
 from argmap.engine import evaluate
 from argmap.engine.generate import random_map_data
 from argmap.render import graphviz
@@ -45,15 +45,6 @@ WORDS = [
 def _sentence(rng: random.Random) -> str:
     words = rng.choices(WORDS, k=rng.randint(6, 16))
     return " ".join(words).capitalize() + "."
-
-
-def _best(fn: Callable[[], object], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def _layout_all(layout: graphviz.Layout, d: Drawing) -> str:
@@ -84,7 +75,7 @@ def build(claims: int, seed: int, frames: int) -> tuple[float, Drawing, float, i
         return drawing(view, rankdir=auto_direction(view))
 
     d = dot()
-    return t_eval, d, _best(dot), len(d.map)
+    return t_eval, d, best(dot)[0], len(d.map)
 
 
 def main() -> int:
@@ -108,18 +99,18 @@ def main() -> int:
     rows.append(("wasm first (layout+SVG)", f"{first:.3f}", "includes compiling the module"))
     wasm = graphviz.layout("wasm")
     svg = _layout_all(wasm, d)
-    t_wasm = _best(lambda: _layout_all(wasm, d))
+    t_wasm = best(lambda: _layout_all(wasm, d))[0]
     rows.append(("wasm warm (layout+SVG)", f"{t_wasm:.3f}", f"{len(svg):,} bytes of SVG"))
     if shutil.which("dot"):
         system = graphviz.layout("system")
-        t_sys = _best(lambda: _layout_all(system, d))
+        t_sys = best(lambda: _layout_all(system, d))[0]
         rows.append(("system dot (peer)", f"{t_sys:.3f}", system.name))
     else:
         rows.append(("system dot (peer)", "-", "no `dot` on PATH: not measured"))
-    t_png = _best(lambda: graphviz.svg_to_png(svg))
+    t_png = best(lambda: graphviz.svg_to_png(svg))[0]
     zoom = graphviz.png_zoom(svg)
     rows.append(("PNG from SVG", f"{t_png:.3f}", f"resvg-py, zoom {zoom:.2f} (pixel cap)"))
-    t_pdf = _best(lambda: graphviz.svg_to_pdf(svg))
+    t_pdf = best(lambda: graphviz.svg_to_pdf(svg))[0]
     rows.append(("PDF from SVG", f"{t_pdf:.3f}", "svglib + reportlab"))
     total = t_dot + first
     print(f"argmap render, {args.claims} claims, {args.frames} frames (seconds, best of 3)\n")
