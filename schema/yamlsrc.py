@@ -98,6 +98,10 @@ def _pos_of(text: str, index: int) -> Pos:
 def _syntax_problem(src: Source, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if exc.problem and "maximum nesting depth" in exc.problem:
+        # Newer libyaml (bundled since PyYAML 6.0.4) refuses deep nesting itself,
+        # while scanning ahead, before our own limit sees it: say it our way.
+        return Problem(src.at(line, col), f"nesting deeper than {MAX_DEPTH} levels")
     message = f"syntax error: {exc.problem or exc.context or 'cannot parse'}"
     if exc.context and exc.problem and exc.context_mark:
         cm = exc.context_mark
