@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from argmap import __version__
-from argmap.commands import check, diff, eval, history, render, report, schema, textconv
+from argmap.commands import (
+    check,
+    cruxes,
+    diff,
+    eval,
+    history,
+    render,
+    report,
+    schema,
+    sensitivity,
+    textconv,
+)
 from argmap.schema import EvaluationError, MapError, UsageError
 
 COMMANDS: tuple[ModuleType, ...] = (
@@ -25,6 +36,8 @@ COMMANDS: tuple[ModuleType, ...] = (
     report,
     diff,
     history,
+    sensitivity,
+    cruxes,
     schema,
     textconv,
 )

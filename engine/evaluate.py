@@ -49,14 +49,20 @@ def evaluate(
     """Credences of every claim in every (selected) frame, and overall when weighted.
 
     ``given`` fixes claims true/false; ``set`` overrides parameters by key:
-    ``claim`` or ``claim.credence``, ``arg.strength``, ``arg.enabled``,
-    ``frame.weight``. Exact inference is used unless the junction tree would
-    have a clique over ``max_clique_vars`` variables or more than
+    ``claim`` or ``claim.credence``, ``claim.evidence`` (total bits),
+    ``arg.strength``, ``arg.enabled``, ``frame.weight``. Exact inference is used
+    unless the junction tree would have a clique over ``max_clique_vars`` variables or more than
     ``max_entries`` table entries in all; then (``method="auto"``) the frame is
     estimated by likelihood weighting with ``samples`` draws from ``seed``.
     """
     req = resolve(amap, given, set, frames)
     s = compile_structure(amap, req.frames)
+    for key, bits in req.overrides.items():
+        if key.endswith(".evidence"):
+            # Evidence enters only the frame tables, so overriding the total is
+            # the same as editing the map's items to sum to it.
+            assert isinstance(bits, float)
+            s.evidence_bits[key.removesuffix(".evidence")] = bits
     runner, kind, plan = _runner(
         amap, s, req, method, max_clique_vars, max_entries, samples, seed, explain
     )

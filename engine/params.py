@@ -25,8 +25,14 @@ from .result import DEFAULT_FRAME, OVERALL
 
 Override = Value | bool | float
 
-_ATTRS = ("credence", "strength", "enabled", "weight")
-_KIND = {"credence": "claim", "strength": "argument", "enabled": "argument", "weight": "frame"}
+_ATTRS = ("credence", "strength", "enabled", "weight", "evidence")
+_KIND = {
+    "credence": "claim",
+    "strength": "argument",
+    "enabled": "argument",
+    "weight": "frame",
+    "evidence": "claim",
+}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -77,6 +83,20 @@ def _parse_weight(key: str, raw: object) -> float:
     return w
 
 
+def _parse_bits(key: str, raw: object) -> float:
+    """A total evidence weight in bits: ``3``, ``-2.5`` or ``"3 bits"``."""
+    text = raw.strip().removesuffix("bits").strip() if isinstance(raw, str) else raw
+    if isinstance(text, bool) or not isinstance(text, int | float | str):
+        raise UsageError(f"--set {key}: expected a number of bits, got {raw!r}")
+    try:
+        bits = float(text)
+    except ValueError:
+        raise UsageError(f"--set {key}: expected a number of bits, got {raw!r}") from None
+    if not math.isfinite(bits):
+        raise UsageError(f"--set {key}: expected a finite number of bits, got {raw!r}")
+    return bits
+
+
 def _parse_prob(key: str, raw: object) -> Value:
     try:
         return parse_value(raw)
@@ -85,7 +105,11 @@ def _parse_prob(key: str, raw: object) -> Value:
 
 
 def parse_overrides(amap: ArgumentMap, raw: Mapping[str, object]) -> dict[str, Override]:
-    """Canonical ``id.attr`` -> parsed value. Unknown ids or attributes raise UsageError."""
+    """Canonical ``id.attr`` -> parsed value. Unknown ids or attributes raise UsageError.
+
+    ``claim.evidence`` replaces the total bits of a claim's evidence (all its
+    items together; a claim without evidence gets one item of that weight).
+    """
     frame_names = list(amap.frames) or [DEFAULT_FRAME]
     out: dict[str, Override] = {}
     for key, value in raw.items():
@@ -98,7 +122,8 @@ def parse_overrides(amap: ArgumentMap, raw: Mapping[str, object]) -> dict[str, O
         if attr not in _ATTRS:
             raise UsageError(
                 f"--set {key}: unknown attribute {attr!r}{did_you_mean(attr, _ATTRS)}; "
-                "use credence (claims), strength or enabled (arguments), weight (frames)"
+                "use credence or evidence (claims), strength or enabled (arguments), "
+                "weight (frames)"
             )
         what = _KIND[attr]
         pool: Collection[str] = (
@@ -115,6 +140,8 @@ def parse_overrides(amap: ArgumentMap, raw: Mapping[str, object]) -> dict[str, O
             out[canon] = _parse_bool(key, value)
         elif attr == "weight":
             out[canon] = _parse_weight(key, value)
+        elif attr == "evidence":
+            out[canon] = _parse_bits(key, value)
         else:
             out[canon] = _parse_prob(key, value)
     return out

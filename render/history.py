@@ -1,23 +1,19 @@
 """`argmap history` output: a claim's credence commit by commit, as a table, JSON or an SVG chart.
 
 Pure functions of a list of :class:`HistoryPoint`. The chart is small hand-written
-SVG; every text in it goes through :func:`xml`.
+SVG; every text in it goes through :func:`.svg.xml`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .fmt import percent
+from .svg import COLOURS, svg_open, xml
 from .table import Cell, aligned, console_text, new_console
-
-# Okabe-Ito: colour-blind safe, as the diagrams' edges.
-COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -29,18 +25,6 @@ class HistoryPoint:
     subject: str
     credence: dict[str, float] | None
     note: str = ""
-
-
-def xml(s: str) -> str:
-    """``s`` escaped for SVG text and attribute values; characters XML forbids dropped."""
-    s = _NOT_XML.sub("", s)
-    return (
-        s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
 
 
 def columns_of(points: Sequence[HistoryPoint]) -> list[str]:
@@ -109,13 +93,7 @@ def history_svg(claim: str, points: Sequence[HistoryPoint], *, title: str | None
     def y(p: float) -> float:
         return top + ph * (1 - p)
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" font-family="Helvetica, Arial, sans-serif" font-size="11">',
-        f'<rect width="{w}" height="{h}" fill="#ffffff"/>',
-        f'<text x="{left}" y="22" font-size="14" font-weight="bold">'
-        f"{xml(title or claim + ': credence by commit')}</text>",
-    ]
+    out = svg_open(w, h, title or claim + ": credence by commit", x=left)
     for tick in range(0, 101, 25):
         ty = y(tick / 100)
         out.append(

@@ -26,3 +26,10 @@ def test_readme_pictures_are_current(name: str) -> None:
     assert demo.readme_picture(path) == committed.read_bytes(), (
         f"{committed} is not what `make demo` draws now; run `make demo` and commit it"
     )
+
+
+def test_tornado_picture_is_current() -> None:
+    committed = ROOT / "docs" / "img" / "scheming-tornado.svg"
+    assert demo.readme_tornado() == committed.read_text(encoding="utf-8"), (
+        f"{committed} is not what `make demo` draws now; run `make demo` and commit it"
+    )

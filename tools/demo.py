@@ -4,7 +4,8 @@ For each map: NAME.md and NAME.json (the evaluation), NAME.svg and NAME.png
 (the diagram) and NAME-report.md (a report that links NAME.svg). The README's
 pictures, docs/img/NAME.svg, are the same diagrams laid out by the pip-only
 renderer (WebAssembly Graphviz), so that they are byte-identical on every
-machine; tests/test_demo.py checks that the committed ones are current.
+machine; so is docs/img/scheming-tornado.svg (argmap sensitivity). tests/test_demo.py
+checks that the committed ones are current.
 
 A map is each directory directly under arguments/ (one map of many files), except
 arguments/examples/, whose files are small standalone maps.
@@ -15,11 +16,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from argmap.engine.sensitivity import sensitivity
 from argmap.render.dot import drawing
 from argmap.render.graphviz import RenderError, draw
 from argmap.render.jsonout import to_json
 from argmap.render.markdown import eval_markdown
 from argmap.render.report import report_markdown
+from argmap.render.sensitivity import tornado_svg
 from argmap.render.text import eval_table
 from argmap.render.view import auto_direction, make_view
 
@@ -44,6 +47,13 @@ def readme_picture(path: Path) -> bytes:
     return draw(drawing(view, rankdir=auto_direction(view)), "svg", renderer="wasm")
 
 
+def readme_tornado() -> str:
+    """docs/img/scheming-tornado.svg: what moves `selects-schemer` (docs/analysis.md)."""
+    amap = load(ARGUMENTS / "scheming")
+    swings = sensitivity(amap, "selects-schemer")[:20]
+    return tornado_svg("selects-schemer", swings, text=amap.claims["selects-schemer"].text)
+
+
 def main() -> int:
     for name, path in demo_maps():
         ev = evaluate(load(path), explain=True)
@@ -63,6 +73,7 @@ def main() -> int:
         write_atomic(OUT / f"{name}-report.md", report)
         sys.stdout.write(eval_table(ev, width=110))
         print(f"  -> {(OUT / name).relative_to(ROOT)}{{.md,.json,.svg,.png,-report.md}}\n")
+    write_atomic(DOCS / "scheming-tornado.svg", readme_tornado())
     return 0
 
 

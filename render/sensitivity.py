@@ -1,0 +1,317 @@
+"""`argmap sensitivity` and `argmap cruxes` output: tables, Markdown, JSON, a tornado chart.
+
+Pure functions of the engine's :class:`Swing` and :class:`Crux` lists. Markdown
+text goes through :mod:`.mdquote`, SVG text through :func:`.svg.xml`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from argmap.engine.sensitivity import Crux, Swing
+
+from . import mdquote
+from .fmt import percent, points
+from .svg import COLOURS, svg_open, xml
+from .table import Cell, aligned, console_text, new_console
+
+LOW_COLOUR, HIGH_COLOUR = COLOURS[1], COLOURS[0]  # vermillion for the low end, blue for the high
+
+
+def value_text(kind: str, x: float) -> str:
+    """A parameter's value in its own unit: a probability, a weight or bits."""
+    if kind == "weight":
+        return f"{x:.4g}"
+    if kind == "evidence":
+        return f"{x:g} bits"
+    return percent(x)
+
+
+def _range(s: Swing) -> str:
+    return f"{value_text(s.kind, s.low_value)} → {value_text(s.kind, s.high_value)}"
+
+
+def _pp(delta: float) -> str:
+    """A non-negative change in percentage points, without the sign."""
+    return points(delta).removeprefix("+")
+
+
+Asked = Mapping[str, object]  # ``given`` or ``set`` as the user wrote them
+
+
+def _asked(given: Asked | None, sets: Asked | None, *, md: bool = False) -> list[str]:
+    """The ``given:`` / ``set:`` lines under a table, so its numbers say what they assume."""
+    lines = []
+    for label, items in (("given", given), ("set", sets)):
+        if items:
+            pairs = [
+                f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in items.items()
+            ]
+            if md:
+                lines.append(f"{label.capitalize()}: " + ", ".join(mdquote.code(p) for p in pairs))
+            else:
+                lines.append(f"{label}: " + ", ".join(pairs))
+    return lines
+
+
+def _asked_json(given: Asked | None, sets: Asked | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    if given:
+        doc["given"] = dict(given)
+    if sets:
+        doc["set"] = {k: str(v) for k, v in sets.items()}
+    return doc
+
+
+def _opt(p: float | None) -> str:
+    return "-" if p is None else percent(p)
+
+
+def sensitivity_text(
+    claim: str,
+    swings: Sequence[Swing],
+    *,
+    width: int = 100,
+    given: Asked | None = None,
+    sets: Asked | None = None,
+) -> str:
+    """The tornado as an aligned table, largest swing first."""
+    base = swings[0].baseline if swings else math.nan
+    column = swings[0].column if swings else ""
+    rows: list[list[Cell]] = [
+        [s.parameter, s.value, _range(s), percent(s.low), percent(s.high), _pp(s.swing)]
+        for s in swings
+    ]
+    # no column may give way here: the console is as wide as the table needs
+    console = new_console(max(width, 1000), color=False)
+    console.print(
+        aligned(
+            ["parameter", "value", "low → high", "at low", "at high", "swing"],
+            rows,
+            width=width,
+            right=(3, 4, 5),
+            title=f"{claim} ({column}): {percent(base)}; each parameter swung alone",
+        )
+    )
+    return console_text(console) + "".join(line + "\n" for line in _asked(given, sets))
+
+
+def sensitivity_markdown(
+    claim: str, swings: Sequence[Swing], *, given: Asked | None = None, sets: Asked | None = None
+) -> str:
+    base = swings[0].baseline if swings else math.nan
+    column = swings[0].column if swings else ""
+    lines = [
+        f"**{mdquote.code(claim)}** ({mdquote.text(column)}): {percent(base)}; "
+        "each parameter swung alone",
+        "",
+        "| parameter | value | low → high | at low | at high | swing |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for s in swings:
+        lines.append(
+            f"| {mdquote.code(s.parameter)} | {mdquote.cell(s.value)} | {mdquote.cell(_range(s))} "
+            f"| {percent(s.low)} | {percent(s.high)} | {_pp(s.swing)} |"
+        )
+    extra = _asked(given, sets, md=True)
+    return "\n".join(lines + (["", *extra] if extra else [])) + "\n"
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def sensitivity_json(
+    claim: str,
+    map_name: str,
+    swings: Sequence[Swing],
+    *,
+    given: Asked | None = None,
+    sets: Asked | None = None,
+) -> str:
+    return _dump(
+        {
+            "claim": claim,
+            "map": map_name,
+            "column": swings[0].column if swings else None,
+            "baseline": swings[0].baseline if swings else None,
+            **_asked_json(given, sets),
+            "parameters": [
+                {
+                    "parameter": s.parameter,
+                    "kind": s.kind,
+                    "value": s.value,
+                    "low_value": s.low_value,
+                    "high_value": s.high_value,
+                    "low": s.low,
+                    "high": s.high,
+                    "swing": s.swing,
+                }
+                for s in swings
+            ],
+        }
+    )
+
+
+def cruxes_text(
+    claim: str,
+    cruxes: Sequence[Crux],
+    *,
+    width: int = 100,
+    given: Asked | None = None,
+    sets: Asked | None = None,
+) -> str:
+    """Claims by how much learning them would move CLAIM, as an aligned table."""
+    base = cruxes[0].baseline if cruxes else math.nan
+    column = cruxes[0].column if cruxes else ""
+    rows: list[list[Cell]] = [
+        [
+            c.claim,
+            percent(c.probability),
+            _opt(c.if_true),
+            _opt(c.if_false),
+            _pp(c.expected_change),
+            c.text or "",
+        ]
+        for c in cruxes
+    ]
+    console = new_console(width, color=False)
+    console.print(
+        aligned(
+            ["claim X", "P(X)", "if X", "if not X", "E|change|", "text"],
+            rows,
+            width=width,
+            right=(1, 2, 3, 4),
+            text_column=True,
+            title=f"{claim} ({column}): {percent(base)}; what learning each claim would do",
+        )
+    )
+    return console_text(console) + "".join(line + "\n" for line in _asked(given, sets))
+
+
+def cruxes_markdown(
+    claim: str, cruxes: Sequence[Crux], *, given: Asked | None = None, sets: Asked | None = None
+) -> str:
+    base = cruxes[0].baseline if cruxes else math.nan
+    column = cruxes[0].column if cruxes else ""
+    lines = [
+        f"**{mdquote.code(claim)}** ({mdquote.text(column)}): {percent(base)}; "
+        "what learning each claim would do",
+        "",
+        "| claim X | P(X) | if X | if not X | E\\|change\\| | text |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for c in cruxes:
+        lines.append(
+            f"| {mdquote.code(c.claim)} | {percent(c.probability)} | {_opt(c.if_true)} "
+            f"| {_opt(c.if_false)} | {_pp(c.expected_change)} "
+            f"| {mdquote.cell(c.text or '')} |"
+        )
+    extra = _asked(given, sets, md=True)
+    return "\n".join(lines + (["", *extra] if extra else [])) + "\n"
+
+
+def cruxes_json(
+    claim: str,
+    map_name: str,
+    cruxes: Sequence[Crux],
+    *,
+    given: Asked | None = None,
+    sets: Asked | None = None,
+) -> str:
+    return _dump(
+        {
+            "claim": claim,
+            "map": map_name,
+            "column": cruxes[0].column if cruxes else None,
+            "baseline": cruxes[0].baseline if cruxes else None,
+            **_asked_json(given, sets),
+            "cruxes": [
+                {
+                    "claim": c.claim,
+                    "text": c.text,
+                    "probability": c.probability,
+                    "if_true": c.if_true,
+                    "if_false": c.if_false,
+                    "expected_change": c.expected_change,
+                }
+                for c in cruxes
+            ],
+        }
+    )
+
+
+def tornado_svg(claim: str, swings: Sequence[Swing], *, text: str | None = None) -> str:
+    """A tornado chart: one bar per parameter around CLAIM's baseline, largest on top."""
+    row, left, right, top = 26, 330, 40, 96
+    w = 960
+    h = top + row * max(1, len(swings)) + 60
+    pw = w - left - right
+    base = swings[0].baseline if swings else 0.5
+    column = swings[0].column if swings else ""
+    ends = [base, *(x for s in swings for x in (s.low, s.high))]
+    # the axis: whole multiples of 5 pp around every bar, so small swings stay visible
+    lo = max(0.0, math.floor(min(ends) * 20 - 0.5) / 20)
+    hi = min(1.0, math.ceil(max(ends) * 20 + 0.5) / 20)
+
+    def x(p: float) -> float:
+        return left + pw * (p - lo) / (hi - lo)
+
+    out = svg_open(w, h, f"{claim}: what moves it ({column}, {percent(base)})", x=20)
+    if text:
+        short = text if len(text) <= 140 else text[:139] + "…"
+        out.append(f'<text x="20" y="40" fill="#444444">{xml(short)}</text>')
+    out.append(
+        f'<text x="20" y="60" fill="#444444">each parameter swung alone; bar ends: '
+        f'<tspan fill="{LOW_COLOUR}">■ at its low value</tspan>, '
+        f'<tspan fill="{HIGH_COLOUR}">■ at its high value</tspan></text>'
+    )
+    bottom = top + row * len(swings)
+    steps = round((hi - lo) * 20)
+    every = max(1, math.ceil(steps / 10))  # at most about ten ticks
+    for k in range(0, steps + 1, every):
+        p = lo + k / 20
+        out.append(
+            f'<line x1="{x(p):.1f}" y1="{top - 6}" x2="{x(p):.1f}" y2="{bottom}" '
+            f'stroke="#dddddd" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{x(p):.1f}" y="{bottom + 16}" text-anchor="middle">{round(p * 100)}%</text>'
+        )
+    for i, s in enumerate(swings):
+        y = top + row * i
+        out.append(f'<text x="{left - 8}" y="{y + 12}" text-anchor="end">{xml(s.parameter)}</text>')
+        out.append(
+            f'<text x="{left - 8}" y="{y + 23}" text-anchor="end" font-size="9" '
+            f'fill="#666666">{xml(_range(s))}</text>'
+        )
+        for end, at, colour in (
+            (s.low, s.low_value, LOW_COLOUR),
+            (s.high, s.high_value, HIGH_COLOUR),
+        ):
+            a, b = sorted((x(base), x(end)))
+            tip = f"{s.parameter} = {value_text(s.kind, at)}: {claim} {percent(end)}"
+            out.append(
+                f'<rect x="{a:.1f}" y="{y + 4}" width="{max(b - a, 0.5):.1f}" height="{row - 8}" '
+                f'fill="{colour}" fill-opacity="0.8">'
+                f"<title>{xml(tip)}</title></rect>"
+            )
+        label_x = x(max(s.low, s.high, base)) + 4
+        out.append(f'<text x="{label_x:.1f}" y="{y + 16}">{_pp(s.swing)}</text>')
+    out.append(
+        f'<line x1="{x(base):.1f}" y1="{top - 10}" x2="{x(base):.1f}" y2="{bottom}" '
+        f'stroke="#000000" stroke-width="1.5"/>'
+    )
+    out.append(
+        f'<text x="{x(base):.1f}" y="{top - 14}" text-anchor="middle">'
+        f"baseline {percent(base)}</text>"
+    )
+    out.append(
+        f'<text x="{left + pw / 2:.1f}" y="{bottom + 36}" text-anchor="middle">'
+        f"{xml(claim)} credence ({xml(column)})</text>"
+    )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
