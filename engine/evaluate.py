@@ -29,6 +29,7 @@ from .params import FrameParams, Request, resolve
 from .propagate import Impossible, infer
 from .result import DEFAULT_FRAME, ClaimResult, Evaluation, FrameResult, Method
 from .sample import Sampler
+from .uncertain import bands, has_uncertainty
 
 Runner = Callable[[FrameParams, str | None], Outcome]
 
@@ -45,6 +46,7 @@ def evaluate(
     max_entries: int = 2**25,
     samples: int = 100_000,
     seed: int = 0,
+    band_draws: int = 0,
 ) -> Evaluation:
     """Credences of every claim in every (selected) frame, and overall when weighted.
 
@@ -54,6 +56,11 @@ def evaluate(
     unless the junction tree would have a clique over ``max_clique_vars`` variables or more than
     ``max_entries`` table entries in all; then (``method="auto"``) the frame is
     estimated by likelihood weighting with ``samples`` draws from ``seed``.
+
+    Uncertain parameters (intervals, beta) add each claim's ``interval``: the
+    5th-95th percentile of its credence over ``band_draws`` parameter draws from
+    ``seed``, each evaluated exactly (:mod:`.uncertain`). The engine's default is no
+    band; the public ``argmap.evaluate`` and the command line ask for 1000 draws.
     """
     req = resolve(amap, given, set, frames)
     s = compile_structure(amap, req.frames)
@@ -88,6 +95,9 @@ def evaluate(
     if explain:
         paths = PathRemoval(plan, s) if isinstance(plan, Plan) else None
         explanation = explain_all(amap, s, req, base, credence, runner, paths)
+    band: dict[str, np.ndarray] = {}
+    if band_draws > 0 and kind == "exact" and has_uncertainty(req):
+        band, _ = bands(req, runner, band_draws, seed)
     claims: dict[str, ClaimResult] = {}
     for i, cid in enumerate(s.claims):
         stderr = {name: _clip(o.stderr[i]) for name, o in base.items() if o.stderr is not None}
@@ -96,6 +106,7 @@ def evaluate(
             text=amap.claims[cid].text,
             credence={col: float(v[i]) for col, v in credence.items()},
             stderr=stderr,
+            interval={col: (float(b[i, 0]), float(b[i, 1])) for col, b in band.items()},
             explanation=explanation.get(cid, {}),
         )
     ordered = {cid: claims[cid] for cid in amap.claims}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argmap.schema import ArgumentMap, Point, UsageError, Value, parse_value
 from argmap.schema.errors import EvaluationError
@@ -45,6 +45,10 @@ class FrameParams:
     weight: float | None
     credence: dict[str, Point]
     strength: dict[str, Point]
+    # The uncertain values behind some of those means, for the percentile band:
+    # ("credence" | "strength", id) -> (where the value was written, the value).
+    # The place names the parameter, so a value shared by frames is one parameter.
+    uncertain: dict[tuple[str, str], tuple[str, Interval | Beta]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -200,19 +204,24 @@ def resolve(
     result: list[FrameParams] = []
     for name in names:
         cred: dict[str, Point] = {}
+        uncertain: dict[tuple[str, str], tuple[str, Interval | Beta]] = {}
         for cid, claim in amap.claims.items():
             value: object = sets.get(cid + ".credence")
+            place = f"set {cid}.credence"
             if value is None:
                 fo = claim.frames.get(name)
-                value = (
-                    fo.credence if fo is not None and fo.credence is not None else claim.credence
-                )
+                if fo is not None and fo.credence is not None:
+                    value, place = fo.credence, f"claims.{cid}.frames.{name}.credence"
+                else:
+                    value, place = claim.credence, f"claims.{cid}.credence"
             if value is None:
                 if cid not in supported:
                     raise EvaluationError(f"claim {cid!r} has no credence and nothing supports it")
                 value = Point(-math.inf)
             assert isinstance(value, Point | Interval | Beta)
             cred[cid] = value.mean()
+            if isinstance(value, Interval | Beta):
+                uncertain["credence", cid] = (place, value)
         strength: dict[str, Point] = {}
         for aid, arg in amap.arguments.items():
             ao = arg.frames.get(name)
@@ -222,11 +231,17 @@ def resolve(
             if not enabled:
                 continue
             sv: object = sets.get(aid + ".strength")
+            place = f"set {aid}.strength"
             if sv is None:
-                sv = ao.strength if ao is not None and ao.strength is not None else arg.strength
+                if ao is not None and ao.strength is not None:
+                    sv, place = ao.strength, f"arguments.{aid}.frames.{name}.strength"
+                else:
+                    sv, place = arg.strength, f"arguments.{aid}.strength"
             if sv is None:
                 sv = Point(math.inf)
             assert isinstance(sv, Point | Interval | Beta)
             strength[aid] = sv.mean()
-        result.append(FrameParams(name, weights[name], cred, strength))
+            if isinstance(sv, Interval | Beta):
+                uncertain["strength", aid] = (place, sv)
+        result.append(FrameParams(name, weights[name], cred, strength, uncertain))
     return Request(result, givens, sets, weighted)

@@ -172,7 +172,7 @@ def sensitivity(
     raw = dict(set or {})
     sets = parse_overrides(amap, raw)
     chosen = list(frames) if frames is not None else None
-    base_ev = evaluate(amap, given=given, set=raw, frames=chosen)
+    base_ev = evaluate(amap, given=given, set=raw, frames=chosen, band_draws=0)
     col = column_of(base_ev)
     baseline = base_ev.claims[claim].credence[col]
     # the same parameter may be in ``raw`` under another spelling ("x" for "x.credence")
@@ -183,7 +183,7 @@ def sensitivity(
         for x in (lo, hi):
             what = {k: v for k, v in raw.items() if canon[k] != key}
             what[key] = _set_value(kind, x)
-            ev = evaluate(amap, given=given, set=what, frames=chosen)
+            ev = evaluate(amap, given=given, set=what, frames=chosen, band_draws=0)
             # a frame weight of 0 can leave no overall; CLAIM then keeps its baseline
             ends.append(ev.claims[claim].credence.get(col, baseline))
         out.append(Swing(key, kind, shown, lo, hi, ends[0], ends[1], baseline, col))
@@ -203,7 +203,7 @@ def cruxes(
     _check_claim(amap, claim)
     known = parse_given(amap, dict(given or {}))
     chosen = list(frames) if frames is not None else None
-    base_ev = evaluate(amap, given=known, set=set, frames=chosen)
+    base_ev = evaluate(amap, given=known, set=set, frames=chosen, band_draws=0)
     col = column_of(base_ev)
     pc = base_ev.claims[claim].credence[col]
     out: list[Crux] = []
@@ -221,7 +221,7 @@ def cruxes(
             # Evaluate the less likely side and derive the other from the law of
             # total probability: its divisor is then at least 1/2, so it is stable.
             side = px <= 0.5
-            ev = evaluate(amap, given={**known, x: side}, set=set, frames=chosen)
+            ev = evaluate(amap, given={**known, x: side}, set=set, frames=chosen, band_draws=0)
             direct = ev.claims[claim].credence[col]
             p_side = px if side else 1.0 - px
             other = _other_side(pc, p_side, direct)

@@ -24,6 +24,9 @@ def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
             cell = percent(res.credence[c])
             if c in res.stderr:
                 cell += f" ± {res.stderr[c] * 100:.2g}"
+            if c in res.interval:
+                lo, hi = res.interval[c]
+                cell += f" [{percent(lo, 0)}, {percent(hi, 0)}]"
             cells.append(cell)
         out.append(
             f"| {mdquote.code(cid)} | " + " | ".join(cells) + f" | {mdquote.cell(res.text or '')} |"

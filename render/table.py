@@ -12,7 +12,7 @@ import io
 from collections.abc import Collection, Mapping, Sequence
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -37,6 +37,18 @@ def console_text(console: Console) -> str:
     return "".join(line.rstrip() + "\n" for line in out.splitlines())
 
 
+class Aligned:
+    """A table that renders at least as wide as its fixed columns need, so a narrow
+    terminal gets long lines rather than squeezed ids and numbers."""
+
+    def __init__(self, table: Table, needed: int) -> None:
+        self.table, self.needed = table, needed
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, self.needed)
+        yield from console.render(self.table, options.update(width=width))
+
+
 def _width(cell: Cell) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
 
@@ -50,9 +62,9 @@ def aligned(
     styles: Mapping[int, str] | None = None,
     text_column: bool = False,
     title: Text | str | None = None,
-) -> Table:
+) -> Aligned:
     """A table whose columns all keep their widest cell, except a last text column
-    (``text_column``) that fits what is left of ``width``."""
+    (``text_column``) that fits what is left of ``width`` (at least 12 cells)."""
     styles = styles or {}
     fixed = len(headers) - 1 if text_column else len(headers)
     widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(headers)]
@@ -72,4 +84,5 @@ def aligned(
         )
     for row in rows:
         table.add_row(*row)
-    return table
+    needed = sum(widths[:fixed]) + 3 * fixed + (12 if text_column else 0)
+    return Aligned(table, needed)

@@ -58,6 +58,8 @@ def eval_table(
             for name, f in ev.frames.items()
         ]
         lines.append("frame weights (prior -> posterior): " + ", ".join(parts))
+    if any(ev.claims[cid].interval for cid in ids):
+        lines.append("[a, b]: 5th-95th percentile of the credence over uncertain-value draws")
     impossible = [n for n, f in ev.frames.items() if not f.possible]
     if impossible:
         lines.append(

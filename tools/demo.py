@@ -43,7 +43,7 @@ def demo_maps() -> list[tuple[str, Path]]:
 
 def readme_picture(path: Path) -> bytes:
     """The diagram of the map at ``path`` as the README shows it."""
-    view = make_view(evaluate(load(path)))
+    view = make_view(evaluate(load(path), band_draws=0))
     return draw(drawing(view, rankdir=auto_direction(view)), "svg", renderer="wasm")
 
 

@@ -147,8 +147,8 @@ def collect(
             raise UsageError(f"{path}: no map there at {base.label} or at {head.label}")
         if problems:
             continue
-        ev_a = evaluate(old) if old is not None else None
-        ev_b = evaluate(new) if new is not None else None
+        ev_a = evaluate(old, band_draws=0) if old is not None else None
+        ev_b = evaluate(new, band_draws=0) if new is not None else None
         d = diff_maps(str(path), ev_a, ev_b, base=base.label, head=head.label, threshold=threshold)
         files = _file_changes(repo, base, head, files_a, files_b)
         diffs.append(replace(d, changes=files + d.changes))

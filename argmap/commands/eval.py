@@ -51,11 +51,24 @@ def add_parser(sub: Any) -> None:
             "(one extra evaluation per argument)"
         ),
     )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=1000,
+        metavar="N",
+        help=(
+            "parameter draws for the 5th-95th percentile band of uncertain values "
+            "(each draw evaluated exactly; default 1000, 0 to skip)"
+        ),
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed of those draws (default 0)")
     add_output_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.samples < 0:
+        raise UsageError("--samples must be 0 or more")
     amap = load(args.map)
     for cid in args.claim:
         if cid not in amap.claims:
@@ -68,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         set=parse_set(args.set_),
         frames=args.frame or None,
         explain=args.explain,
+        band_draws=args.samples,
+        seed=args.seed,
     )
     claims = args.claim or None
     if args.format == "json":

@@ -70,7 +70,7 @@ def _point(repo: Repo, commit: Commit, path: PurePosixPath, claim: str) -> Histo
     if claim not in amap.claims:
         return HistoryPoint(commit.id, commit.date, commit.subject, None, "no such claim")
     try:
-        ev = evaluate(amap)
+        ev = evaluate(amap, band_draws=0)
     except ArgmapError as exc:
         return HistoryPoint(commit.id, commit.date, commit.subject, None, str(exc)[:60])
     return HistoryPoint(point.commit, point.date, point.subject, dict(ev.claims[claim].credence))

@@ -93,8 +93,10 @@ def output_format(output: str | None, fmt: str | None) -> str:
     raise UsageError("writing to stdout needs --format")
 
 
-def build_view(args: argparse.Namespace, *, explain: bool = False) -> View:
-    """Load, evaluate and select what to draw, as the shared options ask."""
+def build_view(args: argparse.Namespace, *, explain: bool = False, band: bool = False) -> View:
+    """Load, evaluate and select what to draw, as the shared options ask. The
+    percentile band of uncertain parameters (``band``) is for reports: pictures
+    do not show it, so they skip its work."""
     amap = load(args.map)
     ev = evaluate(
         amap,
@@ -102,6 +104,7 @@ def build_view(args: argparse.Namespace, *, explain: bool = False) -> View:
         set=parse_set(args.set_),
         frames=args.frame or None,
         explain=explain,
+        band_draws=1000 if band else 0,
     )
     return make_view(ev, columns=args.frame or None, focus=args.focus, depth=args.depth)
 

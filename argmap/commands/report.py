@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     report = Path(args.output)
     if args.output == "-" or report.suffix.lower() != ".md":
         raise UsageError(f"-o {args.output!r}: the report is a Markdown file ending in .md")
-    view = build_view(args, explain=True)
+    view = build_view(args, explain=True, band=True)
     log = stderr_log("argmap report") if args.verbose else None
     rankdir = direction(args, view)
     claims = view.claims if args.focus else None

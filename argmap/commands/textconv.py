@@ -40,7 +40,7 @@ def add_parser(sub: Any) -> None:
 def _evaluate(path: Path) -> tuple[Evaluation, str]:
     """The evaluation of the file alone, else of its directory's map; and the file's name there."""
     try:
-        return evaluate(load(path)), os.fspath(path)
+        return evaluate(load(path), band_draws=0), os.fspath(path)
     except MapError:
         parent = path.parent
         # git hands old versions over as temporary files: their siblings are not the map's.
@@ -49,7 +49,7 @@ def _evaluate(path: Path) -> tuple[Evaluation, str]:
         if len(map_files(parent)) > MAX_SIBLINGS:
             raise
         # A file of a directory map may refer to ids in its sibling files.
-        ev = evaluate(load(parent))
+        ev = evaluate(load(parent), band_draws=0)
         return ev, os.path.join(os.fspath(parent), path.name)
 
 

@@ -1,0 +1,121 @@
+"""The 5th-95th percentile band under uncertain parameters (DESIGN section 3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from argmap.engine import evaluate as engine_evaluate
+from argmap.schema.loader import from_data
+
+from argmap.cli import main
+
+
+def evaluate(amap: Any, **kw: Any) -> Any:
+    """The engine with the public API's default band (1000 draws)."""
+    return engine_evaluate(amap, **{"band_draws": 1000, **kw})
+
+
+def _map(claims: dict[str, Any], arguments: dict[str, Any] | None = None) -> Any:
+    return from_data({"argmap": 1, "claims": claims, "arguments": arguments or {}}, "band.yaml")
+
+
+def test_an_uncertain_leaf_reports_its_own_interval() -> None:
+    ev = evaluate(_map({"a": {"credence": "40% to 70%"}}), band_draws=20_000)
+    lo, hi = ev.claims["a"].interval["default"]
+    # "40% to 70%" is a 90% credible interval: its 5th and 95th percentiles.
+    assert lo == pytest.approx(0.40, abs=0.005) and hi == pytest.approx(0.70, abs=0.005)
+    # The credence itself is the exact mean, not a Monte Carlo estimate.
+    assert (
+        ev.claims["a"].credence["default"]
+        == evaluate(_map({"a": {"credence": "40% to 70%"}})).claims["a"].credence["default"]
+    )
+
+
+def test_beta_band_matches_its_quantiles() -> None:
+    ev = evaluate(_map({"a": {"credence": {"beta": [2, 5]}}}), band_draws=20_000)
+    # Independent: invert the Beta(2, 5) CDF on a fine grid.
+    x = np.linspace(0.0, 1.0, 200_001)
+    pdf = x * (1 - x) ** 4
+    cdf = np.cumsum(pdf)
+    cdf /= cdf[-1]
+    q05, q95 = np.interp([0.05, 0.95], cdf, x)
+    lo, hi = ev.claims["a"].interval["default"]
+    assert lo == pytest.approx(q05, abs=0.006) and hi == pytest.approx(q95, abs=0.006)
+
+
+def test_downstream_band_is_the_same_draws_pushed_through() -> None:
+    # P(b | θ) = 0.5 θ: monotone, so b's percentiles are a's, halved, exactly.
+    m = _map(
+        {"a": {"credence": "40% to 70%"}, "b": {}},
+        {"x": {"premises": ["a"], "supports": "b", "strength": 0.5}},
+    )
+    ev = evaluate(m)
+    (alo, ahi), (blo, bhi) = ev.claims["a"].interval["default"], ev.claims["b"].interval["default"]
+    assert blo == pytest.approx(0.5 * alo, abs=1e-12) and bhi == pytest.approx(0.5 * ahi, abs=1e-12)
+
+
+def test_evidence_moves_the_band_through_bayes_rule() -> None:
+    plain = evaluate(_map({"a": {"credence": "20% to 60%"}}))
+    with_evidence = evaluate(_map({"a": {"credence": "20% to 60%", "evidence": [{"bits": 2}]}}))
+    lo, hi = plain.claims["a"].interval["default"]
+
+    def posterior(p: float) -> float:
+        return 4 * p / (4 * p + 1 - p)
+
+    elo, ehi = with_evidence.claims["a"].interval["default"]
+    assert elo == pytest.approx(posterior(lo), abs=1e-12)
+    assert ehi == pytest.approx(posterior(hi), abs=1e-12)
+
+
+def test_one_stream_per_parameter() -> None:
+    before = evaluate(_map({"a": {"credence": "40% to 70%"}, "b": {"credence": "10% to 30%"}}))
+    after = evaluate(_map({"a": {"credence": "40% to 70%"}, "b": {"credence": {"beta": [1, 3]}}}))
+    # Editing b does not reshuffle a's draws.
+    assert before.claims["a"].interval == after.claims["a"].interval
+    assert before.claims["b"].interval != after.claims["b"].interval
+
+
+def test_seeded_and_deterministic() -> None:
+    m = _map({"a": {"credence": "40% to 70%"}})
+    assert evaluate(m).claims["a"].interval == evaluate(m).claims["a"].interval
+    assert evaluate(m, seed=1).claims["a"].interval != evaluate(m).claims["a"].interval
+
+
+def test_no_band_without_uncertainty_or_when_skipped() -> None:
+    assert evaluate(_map({"a": {"credence": 0.4}})).claims["a"].interval == {}
+    assert (
+        evaluate(_map({"a": {"credence": "40% to 70%"}}), band_draws=0).claims["a"].interval == {}
+    )
+
+
+def test_frames_mix_per_draw() -> None:
+    m = from_data(
+        {
+            "argmap": 1,
+            "frames": {"f": {"weight": 1}, "g": {"weight": 1}},
+            "claims": {"a": {"credence": "40% to 70%", "frames": {"g": {"credence": 0.9}}}},
+        },
+        "frames.yaml",
+    )
+    band = evaluate(m).claims["a"].interval
+    assert set(band) == {"f", "g", "overall"}
+    assert band["g"] == (pytest.approx(0.9), pytest.approx(0.9))
+    # overall = (θ + 0.9) / 2 per draw, a monotone map of f's draws.
+    assert band["overall"][0] == pytest.approx((band["f"][0] + 0.9) / 2, abs=1e-12)
+    assert band["overall"][1] == pytest.approx((band["f"][1] + 0.9) / 2, abs=1e-12)
+
+
+def test_cli_json_interval(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("argmap: 1\nclaims:\n  a: {credence: 40% to 70%}\n  b: {credence: 0.3}\n")
+    assert main(["eval", str(path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    lo, hi = doc["claims"]["a"]["interval"]["default"]
+    assert 0.35 < lo < 0.45 and 0.65 < hi < 0.75
+    assert main(["eval", str(path), "--format", "json", "--samples", "0"]) == 0
+    assert "interval" not in json.loads(capsys.readouterr().out)["claims"]["a"]
+    assert main(["eval", str(path)]) == 0
+    assert "5th-95th percentile" in capsys.readouterr().out
