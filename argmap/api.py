@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from argmap.engine import evaluate as _evaluate
@@ -28,6 +28,7 @@ def evaluate(
     explain: bool = False,
     band_draws: int = 1000,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Every claim's credence in every frame (DESIGN.md section 3).
 
@@ -48,4 +49,5 @@ def evaluate(
         explain=explain,
         band_draws=band_draws,
         seed=seed,
+        progress=progress,
     )

@@ -47,6 +47,7 @@ def evaluate(
     samples: int = 100_000,
     seed: int = 0,
     band_draws: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Credences of every claim in every (selected) frame, and overall when weighted.
 
@@ -61,6 +62,7 @@ def evaluate(
     5th-95th percentile of its credence over ``band_draws`` parameter draws from
     ``seed``, each evaluated exactly (:mod:`.uncertain`). The engine's default is no
     band; the public ``argmap.evaluate`` and the command line ask for 1000 draws.
+    ``progress(done, total)`` hears about those draws (the command line's bar).
     """
     req = resolve(amap, given, set, frames)
     s = compile_structure(amap, req.frames)
@@ -97,7 +99,7 @@ def evaluate(
         explanation = explain_all(amap, s, req, base, credence, runner, paths)
     band: dict[str, np.ndarray] = {}
     if band_draws > 0 and kind == "exact" and has_uncertainty(req):
-        band, _ = bands(req, runner, band_draws, seed)
+        band, _ = bands(req, runner, band_draws, seed, progress)
     claims: dict[str, ClaimResult] = {}
     for i, cid in enumerate(s.claims):
         stderr = {name: _clip(o.stderr[i]) for name, o in base.items() if o.stderr is not None}

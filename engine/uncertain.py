@@ -53,7 +53,11 @@ def draw_log_odds(value: Interval | Beta, place: str, seed: int, n: int) -> np.n
 
 
 def bands(
-    req: Request, runner: Runner, samples: int, seed: int
+    req: Request,
+    runner: Runner,
+    samples: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, np.ndarray], int]:
     """Per column, an array (claims, 2) of the 5th and 95th percentiles of the
     per-draw credence, and the number of draws that could be evaluated (a draw
@@ -67,6 +71,8 @@ def bands(
     columns: dict[str, list[np.ndarray]] = {}
     used = 0
     for s in range(samples):
+        if progress is not None:
+            progress(s, samples)
         outcomes: dict[str, Outcome] = {}
         for f in req.frames:
             cred, strength = dict(f.credence), dict(f.strength)
@@ -83,6 +89,8 @@ def bands(
         for col, probs in per_column.items():
             columns.setdefault(col, []).append(probs)
         used += 1
+    if progress is not None:
+        progress(samples, samples)
     out: dict[str, np.ndarray] = {}
     for col, rows in columns.items():
         stacked = np.vstack(rows)  # (draws, claims)

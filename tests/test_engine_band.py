@@ -119,3 +119,13 @@ def test_cli_json_interval(capsys: pytest.CaptureFixture[str], tmp_path: Any) ->
     assert "interval" not in json.loads(capsys.readouterr().out)["claims"]["a"]
     assert main(["eval", str(path)]) == 0
     assert "5th-95th percentile" in capsys.readouterr().out
+
+
+def test_progress_hears_every_draw() -> None:
+    calls: list[tuple[int, int]] = []
+    evaluate(
+        _map({"a": {"credence": "40% to 70%"}}),
+        band_draws=50,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls[0] == (0, 50) and calls[-1] == (50, 50) and len(calls) == 51

@@ -17,6 +17,7 @@ from argmap.options import (
     parse_given,
     parse_set,
 )
+from argmap.progress import progress_bar
 from argmap.render.csvout import to_csv
 from argmap.render.jsonout import to_json
 from argmap.render.markdown import eval_markdown
@@ -75,15 +76,17 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"--claim: no claim '{cid}' in {amap.name}{did_you_mean(cid, amap.claims)}"
             )
-    ev = evaluate(
-        amap,
-        given=parse_given(args.given),
-        set=parse_set(args.set_),
-        frames=args.frame or None,
-        explain=args.explain,
-        band_draws=args.samples,
-        seed=args.seed,
-    )
+    with progress_bar("uncertain values") as progress:
+        ev = evaluate(
+            amap,
+            given=parse_given(args.given),
+            set=parse_set(args.set_),
+            frames=args.frame or None,
+            explain=args.explain,
+            band_draws=args.samples,
+            progress=progress,
+            seed=args.seed,
+        )
     claims = args.claim or None
     if args.format == "json":
         text = to_json(ev, claims)
