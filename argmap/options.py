@@ -36,7 +36,8 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help=(
             "what-if override (repeatable): CLAIM=0.7 sets a base credence in every frame, "
-            "ARGUMENT.strength=20%%, ARGUMENT.enabled=false, FRAME.weight=2"
+            "ARGUMENT.strength=20%%, ARGUMENT.enabled=false, FRAME.weight=2, "
+            "CLAIM.evidence=BITS (replaces the claim's total evidence)"
         ),
     )
 
