@@ -36,3 +36,17 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.flush()
     else:
         write_atomic(output, text)
+
+
+CHART_SUFFIXES = (".svg", ".png")
+
+
+def write_chart(path: str, svg: str) -> None:
+    """Write a chart as SVG, or as PNG when ``path`` ends in .png (atomically)."""
+    if path.endswith(".png"):
+        # Imported here: PNG needs resvg, which text-only commands never load.
+        from argmap.render.graphviz import svg_to_png
+
+        write_atomic(path, svg_to_png(svg))
+    else:
+        write_atomic(path, svg)

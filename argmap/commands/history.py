@@ -12,7 +12,7 @@ from typing import Any
 from argmap.api import evaluate
 from argmap.git import Commit, Repo, open_repo
 from argmap.gitmaps import Side, load_side, read_files, repo_path, side_files
-from argmap.io import emit, write_atomic
+from argmap.io import CHART_SUFFIXES, emit, write_chart
 from argmap.maps import DEFAULT_ROOT, group_maps
 from argmap.options import add_output_option
 from argmap.render.history import HistoryPoint, history_json, history_svg, history_text
@@ -109,14 +109,8 @@ def run(args: argparse.Namespace) -> int:
             f"claim '{args.claim}' is in {path} at none of its {len(points)} commit(s)"
         )
     out = args.output or ""
-    if out.endswith((".svg", ".png")):
-        svg = history_svg(args.claim, points)
-        if out.endswith(".png"):
-            from argmap.render.graphviz import svg_to_png
-
-            write_atomic(out, svg_to_png(svg))
-        else:
-            write_atomic(out, svg)
+    if out.endswith(CHART_SUFFIXES):
+        write_chart(out, history_svg(args.claim, points))
         return 0
     if args.format == "json":
         text = history_json(args.claim, str(path), points)

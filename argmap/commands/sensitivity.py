@@ -7,7 +7,7 @@ from typing import Any
 
 from argmap.api import load
 from argmap.engine.sensitivity import sensitivity
-from argmap.io import emit, write_atomic
+from argmap.io import CHART_SUFFIXES, emit, write_chart
 from argmap.options import (
     add_evaluation_options,
     add_output_option,
@@ -74,16 +74,10 @@ def run(args: argparse.Namespace) -> int:
         frames=args.frame or None,
     )[: args.top]
     out = args.output or ""
-    if out.endswith((".svg", ".png")):
+    if out.endswith(CHART_SUFFIXES):
         if args.format != "text":
             raise UsageError(f"--format {args.format} does not apply to a chart ({out})")
-        svg = tornado_svg(args.claim, swings, text=amap.claims[args.claim].text)
-        if out.endswith(".png"):
-            from argmap.render.graphviz import svg_to_png
-
-            write_atomic(out, svg_to_png(svg))
-        else:
-            write_atomic(out, svg)
+        write_chart(out, tornado_svg(args.claim, swings, text=amap.claims[args.claim].text))
         return 0
     if args.format == "json":
         text = sensitivity_json(args.claim, amap.name, swings, given=given, sets=sets)
