@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from argmap.schema import UsageError
-
-_TRUE = {"true", "yes", "1", "on"}
-_FALSE = {"false", "no", "0", "off"}
+from argmap.schema.values import parse_truth
 
 
 def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
@@ -55,14 +53,10 @@ def parse_given(items: Sequence[str]) -> dict[str, bool]:
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip()
-        word = value.strip().lower() if sep else "true"
         if not key:
             raise UsageError(f"--given {item!r}: expected CLAIM=true or CLAIM=false")
-        if word in _TRUE:
-            truth = True
-        elif word in _FALSE:
-            truth = False
-        else:
+        truth = parse_truth(value) if sep else True
+        if truth is None:
             raise UsageError(f"--given {item!r}: the value must be true or false, not {value!r}")
         if key in given and given[key] != truth:
             raise UsageError(f"--given {key} is both true and false")

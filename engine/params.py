@@ -12,14 +12,14 @@ expectations is therefore the plug-in value at E[θ].
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from argmap.schema import ArgumentMap, Point, UsageError, Value, parse_value
 from argmap.schema.errors import EvaluationError
-from argmap.schema.values import Beta, Interval, ValueSyntaxError
+from argmap.schema.suggest import did_you_mean
+from argmap.schema.values import Beta, Interval, ValueSyntaxError, parse_truth
 
 from .result import DEFAULT_FRAME, OVERALL
 
@@ -33,8 +33,6 @@ _KIND = {
     "weight": "frame",
     "evidence": "claim",
 }
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
 
 
 @dataclass(frozen=True)
@@ -61,17 +59,12 @@ class Request:
     weighted: bool
 
 
-def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
-    close = difflib.get_close_matches(name, sorted(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _parse_bool(key: str, raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
-        return raw.strip().lower() in _TRUE
+    truth = parse_truth(raw) if isinstance(raw, str) else None
+    if truth is not None:
+        return truth
     raise UsageError(f"--set {key}: expected true or false, got {raw!r}")
 
 

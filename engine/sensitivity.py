@@ -29,10 +29,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from argmap.schema import ArgumentMap, UsageError, Value
+from argmap.schema.suggest import did_you_mean
 from argmap.schema.values import Beta, Interval, Point
 
 from .evaluate import evaluate
-from .params import did_you_mean, parse_given, parse_overrides, select_frames
+from .params import parse_given, parse_overrides, select_frames
 from .result import OVERALL, Evaluation
 
 INWARD = 0.1  # how far an exact 0 or 1 moves, as a probability

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from argmap.engine.result import ClaimResult
+
 
 def percent(p: float, digits: int = 2) -> str:
     """A probability as a percentage: ``0.05136 -> '5.14%'``; tiny values keep their magnitude."""
@@ -19,6 +21,18 @@ def percent(p: float, digits: int = 2) -> str:
     if p > 1.0 - threshold:
         return f">{100 - 10.0 ** (-digits):.{digits}f}%"
     return f"{p * 100:.{digits}f}%"
+
+
+def credence_cell(res: ClaimResult, col: str) -> str:
+    """A claim's credence in one column, with its standard error (sampled frames)
+    and its 5th-95th percentile band (uncertain values) when it has them."""
+    cell = percent(res.credence[col])
+    if col in res.stderr:
+        cell += f" ± {res.stderr[col] * 100:.2g}"
+    if col in res.interval:
+        lo, hi = res.interval[col]
+        cell += f" [{percent(lo, 0)}, {percent(hi, 0)}]"
+    return cell
 
 
 def points(delta: float, digits: int = 2) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from argmap.engine.result import Evaluation
 
 from . import mdquote
-from .fmt import moving, percent, points, weight
+from .fmt import credence_cell, moving, points, weight
 
 
 def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
@@ -19,15 +19,7 @@ def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
     out.append("|---|" + "---:|" * len(cols) + "---|")
     for cid in ids:
         res = ev.claims[cid]
-        cells = []
-        for c in cols:
-            cell = percent(res.credence[c])
-            if c in res.stderr:
-                cell += f" ± {res.stderr[c] * 100:.2g}"
-            if c in res.interval:
-                lo, hi = res.interval[c]
-                cell += f" [{percent(lo, 0)}, {percent(hi, 0)}]"
-            cells.append(cell)
+        cells = [credence_cell(res, c) for c in cols]
         out.append(
             f"| {mdquote.code(cid)} | " + " | ".join(cells) + f" | {mdquote.cell(res.text or '')} |"
         )

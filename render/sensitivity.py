@@ -120,7 +120,24 @@ def sensitivity_markdown(
     return "\n".join(lines + (["", *extra] if extra else [])) + "\n"
 
 
-def _dump(doc: dict[str, Any]) -> str:
+def _document(
+    claim: str,
+    map_name: str,
+    rows: Sequence[Swing] | Sequence[Crux],
+    given: Asked | None,
+    sets: Asked | None,
+    key: str,
+    items: list[dict[str, Any]],
+) -> str:
+    """The JSON shared by sensitivity and cruxes: what was asked, then ``key``: items."""
+    doc = {
+        "claim": claim,
+        "map": map_name,
+        "column": rows[0].column if rows else None,
+        "baseline": rows[0].baseline if rows else None,
+        **_asked_json(given, sets),
+        key: items,
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -132,28 +149,20 @@ def sensitivity_json(
     given: Asked | None = None,
     sets: Asked | None = None,
 ) -> str:
-    return _dump(
+    items = [
         {
-            "claim": claim,
-            "map": map_name,
-            "column": swings[0].column if swings else None,
-            "baseline": swings[0].baseline if swings else None,
-            **_asked_json(given, sets),
-            "parameters": [
-                {
-                    "parameter": s.parameter,
-                    "kind": s.kind,
-                    "value": s.value,
-                    "low_value": s.low_value,
-                    "high_value": s.high_value,
-                    "low": s.low,
-                    "high": s.high,
-                    "swing": s.swing,
-                }
-                for s in swings
-            ],
+            "parameter": s.parameter,
+            "kind": s.kind,
+            "value": s.value,
+            "low_value": s.low_value,
+            "high_value": s.high_value,
+            "low": s.low,
+            "high": s.high,
+            "swing": s.swing,
         }
-    )
+        for s in swings
+    ]
+    return _document(claim, map_name, swings, given, sets, "parameters", items)
 
 
 def cruxes_text(
@@ -222,26 +231,18 @@ def cruxes_json(
     given: Asked | None = None,
     sets: Asked | None = None,
 ) -> str:
-    return _dump(
+    items = [
         {
-            "claim": claim,
-            "map": map_name,
-            "column": cruxes[0].column if cruxes else None,
-            "baseline": cruxes[0].baseline if cruxes else None,
-            **_asked_json(given, sets),
-            "cruxes": [
-                {
-                    "claim": c.claim,
-                    "text": c.text,
-                    "probability": c.probability,
-                    "if_true": c.if_true,
-                    "if_false": c.if_false,
-                    "expected_change": c.expected_change,
-                }
-                for c in cruxes
-            ],
+            "claim": c.claim,
+            "text": c.text,
+            "probability": c.probability,
+            "if_true": c.if_true,
+            "if_false": c.if_false,
+            "expected_change": c.expected_change,
         }
-    )
+        for c in cruxes
+    ]
+    return _document(claim, map_name, cruxes, given, sets, "cruxes", items)
 
 
 def tornado_svg(claim: str, swings: Sequence[Swing], *, text: str | None = None) -> str:

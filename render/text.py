@@ -7,19 +7,8 @@ from collections.abc import Sequence
 from argmap.engine.result import OVERALL, Evaluation
 from rich.text import Text
 
-from .fmt import moving, percent, points, weight
+from .fmt import credence_cell, moving, points, weight
 from .table import Cell, aligned, console_text, new_console
-
-
-def _credence_cell(ev: Evaluation, cid: str, col: str) -> str:
-    res = ev.claims[cid]
-    cell = percent(res.credence[col])
-    if col in res.stderr:
-        cell += f" ±{res.stderr[col] * 100:.2g}"
-    if col in res.interval:
-        lo, hi = res.interval[col]
-        cell += f" [{percent(lo, 0)}, {percent(hi, 0)}]"
-    return cell
 
 
 def eval_table(
@@ -31,7 +20,7 @@ def eval_table(
     rows: list[list[Cell]] = [
         [
             cid,
-            *(_credence_cell(ev, cid, c) for c in ev.columns),
+            *(credence_cell(ev.claims[cid], c) for c in ev.columns),
             Text(" ".join((ev.claims[cid].text or "").split())),
         ]
         for cid in ids

@@ -205,6 +205,16 @@ def _parse_probability_text(text: str) -> Point:
     raise ValueSyntaxError(f"cannot read {text.strip()!r} as a probability; use {ACCEPTED}")
 
 
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+
+def parse_truth(text: str) -> bool | None:
+    """``"yes"`` -> True, ``"off"`` -> False (any case); None for any other word."""
+    word = text.strip().lower()
+    return True if word in _TRUE_WORDS else False if word in _FALSE_WORDS else None
+
+
 def parse_value(raw: object) -> Value:
     """Parse any accepted credence/strength syntax (DESIGN.md section 2)."""
     if isinstance(raw, Point | Interval | Beta):
@@ -276,4 +286,4 @@ def parse_likelihood_ratio(lr: object = None, bits: object = None) -> Likelihood
         if not math.isfinite(log):
             raise ValueSyntaxError(f"lr {lr!r} must be positive and finite")
         return LikelihoodRatio(log / math.log(2))
-    raise ValueSyntaxError(f"lr must be a number or a string like \"2^100\", got {lr!r}")
+    raise ValueSyntaxError(f'lr must be a number or a string like "2^100", got {lr!r}')

@@ -9,7 +9,7 @@ from typing import Any
 import argmap.engine.compile as engine_compile
 import argmap.engine.jtree as engine_jtree
 import pytest
-from argmap.engine import OVERALL, evaluate
+from argmap.engine import OVERALL, Evaluation, evaluate
 from argmap.schema import ImpossibleEvidenceError
 from argmap.schema.loader import from_data
 from engine_helpers import brute_force, small_map_data
@@ -39,6 +39,21 @@ def _check(data: dict[str, Any], given: dict[str, bool], seed: int, **kwargs: An
             assert fr.posterior_weight is None
         assert fr.method == "exact"
     return "weighted" if OVERALL in ev.columns else "plain"
+
+
+def _assert_matches(
+    ev: Evaluation,
+    expected: dict[str, dict[str, float]],
+    posterior: dict[str, float],
+    seed: int,
+) -> None:
+    """Every brute-force credence and posterior weight, to 1e-9."""
+    for cid, cols in expected.items():
+        for col, want in cols.items():
+            assert ev.claims[cid].credence[col] == pytest.approx(want, abs=1e-9), (seed, cid, col)
+    for name, fr in ev.frames.items():
+        want_weight = pytest.approx(posterior[name], abs=1e-9) if posterior else None
+        assert fr.posterior_weight == want_weight, (seed, name)
 
 
 @pytest.mark.parametrize("block", range(BLOCKS))
@@ -101,17 +116,7 @@ def test_set_overrides_match_brute_force_of_edited_map() -> None:
         if all(not cols for cols in expected.values()):
             continue
         ev = evaluate(from_data(data), given=given, set=sets)
-        for cid, cols in expected.items():
-            for col, want in cols.items():
-                assert ev.claims[cid].credence[col] == pytest.approx(want, abs=1e-9), (
-                    seed,
-                    cid,
-                    col,
-                )
-        for name, fr in ev.frames.items():
-            assert fr.posterior_weight == (
-                pytest.approx(posterior[name], abs=1e-9) if posterior else None
-            )
+        _assert_matches(ev, expected, posterior, seed)
         checked += 1
     assert checked > 100
 
@@ -139,13 +144,7 @@ def test_frame_selection_renormalises_the_mixture() -> None:
         assert list(ev.frames) == keep
         for cid, cols in expected.items():
             assert set(ev.claims[cid].credence) == set(cols)
-            for col, want in cols.items():
-                assert ev.claims[cid].credence[col] == pytest.approx(want, abs=1e-9), (
-                    seed,
-                    cid,
-                    col,
-                )
-        for name, fr in ev.frames.items():
-            assert fr.posterior_weight == pytest.approx(posterior[name], abs=1e-9)
+        assert posterior, seed  # weighted frames: the mixture has posterior weights
+        _assert_matches(ev, expected, posterior, seed)
         checked += 1
     assert checked > 20

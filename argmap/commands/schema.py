@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from argmap.io import emit
 from argmap.options import add_output_option
-from argmap.schema.jsonschema import json_schema
+from argmap.schema.jsonschema import render
 
 
 def add_parser(sub: Any) -> None:
@@ -25,5 +24,5 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    emit(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n", args.output)
+    emit(render(), args.output)
     return 0
