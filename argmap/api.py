@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 from argmap.engine import evaluate as _evaluate
 from argmap.engine.result import Evaluation
@@ -26,6 +27,8 @@ def evaluate(
     set: Mapping[str, object] | None = None,
     frames: Sequence[str] | None = None,
     explain: bool = False,
+    method: Literal["auto", "exact", "sampled"] = "auto",
+    samples: int = 100_000,
     band_draws: int = 1000,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
@@ -34,10 +37,14 @@ def evaluate(
 
     ``given`` fixes claims true/false; ``set`` overrides parameters
     (``{"claim": "70%", "argument.strength": 0.2}``); ``frames`` restricts the
-    frames computed; ``explain`` adds each argument's contribution. Under
-    uncertain parameters each claim also gets ``interval``, the 5th-95th
-    percentile of its credence over ``band_draws`` exact draws from ``seed``
-    (``band_draws=0`` skips that work).
+    frames computed; ``explain`` adds each argument's contribution.
+
+    ``method="exact"`` is exact inference; ``"sampled"`` is Monte Carlo
+    (likelihood weighting, ``samples`` draws per frame from ``seed``, each
+    credence with its standard error); ``"auto"`` is exact unless the map's
+    junction tree is too large. Under uncertain parameters each claim also gets
+    ``interval``, the 5th-95th percentile of its credence over ``band_draws``
+    exact draws from ``seed`` (``band_draws=0`` skips that work).
     Raises :class:`argmap.UsageError` for unknown ids and
     :class:`argmap.ImpossibleEvidenceError` when the evidence cannot hold.
     """
@@ -47,6 +54,8 @@ def evaluate(
         set=set,
         frames=frames,
         explain=explain,
+        method=method,
+        samples=samples,
         band_draws=band_draws,
         seed=seed,
         progress=progress,

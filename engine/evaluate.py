@@ -27,7 +27,7 @@ from .jtree import Plan, TooLarge, build_plan
 from .mixture import Outcome, combine
 from .params import FrameParams, Request, resolve
 from .propagate import Impossible, infer
-from .result import DEFAULT_FRAME, ClaimResult, Evaluation, FrameResult, Method
+from .result import DEFAULT_FRAME, OVERALL, Band, ClaimResult, Evaluation, FrameResult, Method
 from .sample import Sampler
 from .uncertain import bands, has_uncertainty
 
@@ -98,11 +98,19 @@ def evaluate(
         paths = PathRemoval(plan, s) if isinstance(plan, Plan) else None
         explanation = explain_all(amap, s, req, base, credence, runner, paths)
     band: dict[str, np.ndarray] = {}
+    band_info: Band | None = None
     if band_draws > 0 and kind == "exact" and has_uncertainty(req):
-        band, _ = bands(req, runner, band_draws, seed, progress)
+        band, errors, used = bands(req, runner, band_draws, seed, progress)
+        band_info = Band(draws=band_draws, seed=seed, used=used, stderr=errors)
     claims: dict[str, ClaimResult] = {}
     for i, cid in enumerate(s.claims):
         stderr = {name: _clip(o.stderr[i]) for name, o in base.items() if o.stderr is not None}
+        if stderr and OVERALL in credence:
+            # overall = sum_f pi_f P_f(c) with posterior weights pi_f; treating the
+            # weights as known, the frames' independent errors add in quadrature.
+            stderr[OVERALL] = _clip(
+                math.sqrt(sum((posterior.get(f) or 0.0) ** 2 * e * e for f, e in stderr.items()))
+            )
         claims[cid] = ClaimResult(
             id=cid,
             text=amap.claims[cid].text,
@@ -112,7 +120,7 @@ def evaluate(
             explanation=explanation.get(cid, {}),
         )
     ordered = {cid: claims[cid] for cid in amap.claims}
-    return Evaluation(amap, frame_results, ordered, dict(req.given), dict(req.overrides))
+    return Evaluation(amap, frame_results, ordered, dict(req.given), dict(req.overrides), band_info)
 
 
 def _clip(x: float) -> float:

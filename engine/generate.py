@@ -18,8 +18,15 @@ from argmap.schema.loader import from_data
 __all__ = ["random_map", "random_map_data"]
 
 
-def _prob(rng: random.Random, lo: float = 0.05, hi: float = 0.95) -> object:
-    """A probability in one of the accepted syntaxes."""
+def _prob(rng: random.Random, lo: float = 0.05, hi: float = 0.95, uncertain: float = 0.0) -> object:
+    """A probability in one of the accepted syntaxes; with probability ``uncertain``
+    an interval or a beta instead (no extra draws when it is 0, so seeds keep their maps)."""
+    if uncertain > 0 and rng.random() < uncertain:
+        if rng.random() < 0.75:
+            a = rng.uniform(lo, (lo + hi) / 2)
+            b = min(rng.uniform(a + 0.05, hi + 0.04), 0.99)
+            return f"{round(100 * a, 1)}% to {round(100 * b, 1)}%"
+        return {"beta": [round(rng.uniform(1, 8), 2), round(rng.uniform(1, 8), 2)]}
     x = rng.uniform(lo, hi)
     style = rng.random()
     if style < 0.6:
@@ -40,6 +47,7 @@ def random_map_data(
     p_undercut: float = 0.15,
     p_negated: float = 0.2,
     p_evidence: float = 0.1,
+    p_uncertain: float = 0.0,
     n_frames: int = 0,
     weighted: bool = True,
 ) -> dict[str, Any]:
@@ -58,11 +66,11 @@ def random_map_data(
 
     def strength(arg: dict[str, Any]) -> None:
         if rng.random() < 0.8:
-            arg["strength"] = _prob(rng, 0.3, 1.0)
+            arg["strength"] = _prob(rng, 0.3, 1.0, p_uncertain)
         for f in frame_names:
             r = rng.random()
             if r < 0.15:
-                arg.setdefault("frames", {})[f] = {"strength": _prob(rng, 0.1, 1.0)}
+                arg.setdefault("frames", {})[f] = {"strength": _prob(rng, 0.1, 1.0, p_uncertain)}
             elif r < 0.2:
                 arg.setdefault("frames", {})[f] = {"enabled": False}
 
@@ -88,10 +96,10 @@ def random_map_data(
             if rng.random() < p_attack:
                 add("attacks", c, j)
         if not supported or rng.random() < 0.3:
-            claim["credence"] = _prob(rng)
+            claim["credence"] = _prob(rng, uncertain=p_uncertain)
         for f in frame_names:
             if rng.random() < 0.2:
-                claim.setdefault("frames", {})[f] = {"credence": _prob(rng)}
+                claim.setdefault("frames", {})[f] = {"credence": _prob(rng, uncertain=p_uncertain)}
         if rng.random() < p_evidence:
             item: dict[str, Any] = (
                 {"bits": round(rng.uniform(-3, 3), 3)}

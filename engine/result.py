@@ -55,6 +55,18 @@ class ClaimResult:
 
 
 @dataclass(frozen=True)
+class Band:
+    """How the percentile bands were drawn: ``draws`` asked for from ``seed``,
+    ``used`` of them possible, and per column the largest Monte Carlo standard
+    error of any band end (a probability)."""
+
+    draws: int
+    seed: int
+    used: int
+    stderr: dict[str, float]
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """Credences for every claim in every frame of ``map``, as asked."""
 
@@ -65,6 +77,7 @@ class Evaluation:
     # ``set=`` as applied: "claim.credence" / "arg.strength" -> Value,
     # "arg.enabled" -> bool, "frame.weight" -> float.
     overrides: dict[str, Value | bool | float] = field(default_factory=dict)
+    band: Band | None = None  # set when some claim has an ``interval``
 
     @property
     def columns(self) -> list[str]:

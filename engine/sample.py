@@ -29,6 +29,7 @@ from .params import FrameParams
 from .propagate import Impossible
 
 _BATCH_ENTRIES = 2**24  # claims x samples held at once (booleans)
+_ROWS = 256  # claims converted to floats at a time for the weighted sums
 
 
 def _log_sigmoid(x: float) -> float:
@@ -110,6 +111,7 @@ class Sampler:
         sx = np.zeros(nc)
         sx2 = np.zeros(nc)
         done = 0
+        buf = np.empty((min(_ROWS, nc), batch))
         while done < self.samples:
             b = min(batch, self.samples - done)
             done += b
@@ -162,10 +164,19 @@ class Sampler:
             w2 = w * w
             s1 += float(w.sum())
             s2 += float(w2.sum())
-            for lo in range(0, nc, 4096):
-                block = val[lo : lo + 4096].astype(np.float64)
-                sx[lo : lo + 4096] += block @ w
-                sx2[lo : lo + 4096] += block @ w2
+            if uniform := bool(np.all(w == w[0])):
+                # No evidence or given moved the weights: counting is exact and
+                # far cheaper than a float matrix product.
+                counts = np.count_nonzero(val, axis=1)
+                sx += counts * float(w[0])
+                sx2 += counts * float(w2[0])
+            for lo in range(0, nc if not uniform else 0, _ROWS):
+                # Rows go through one reused float buffer: converting the whole
+                # batch at once allocates claims x samples doubles.
+                block = buf[: min(_ROWS, nc - lo), :b]
+                np.copyto(block, val[lo : lo + _ROWS])
+                sx[lo : lo + _ROWS] += block @ w
+                sx2[lo : lo + _ROWS] += block @ w2
         if not s1 > 0:
             raise Impossible(sorted(fixed) + sorted(ev))
         mu = sx / s1

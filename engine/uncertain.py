@@ -17,6 +17,7 @@ A value shared by several frames is one parameter with one stream.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -58,10 +59,12 @@ def bands(
     samples: int,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[dict[str, np.ndarray], int]:
+) -> tuple[dict[str, np.ndarray], dict[str, float], int]:
     """Per column, an array (claims, 2) of the 5th and 95th percentiles of the
-    per-draw credence, and the number of draws that could be evaluated (a draw
-    under which the evidence is impossible in every frame is left out)."""
+    per-draw credence; per column, the largest Monte Carlo standard error of
+    any of those ends (:func:`percentile_stderr`); and the number of draws that
+    could be evaluated (a draw under which the evidence is impossible in every
+    frame is left out)."""
     places: dict[str, Interval | Beta] = {}
     for f in req.frames:
         for place, value in f.uncertain.values():
@@ -92,9 +95,29 @@ def bands(
     if progress is not None:
         progress(samples, samples)
     out: dict[str, np.ndarray] = {}
+    errors: dict[str, float] = {}
     for col, rows in columns.items():
         stacked = np.vstack(rows)  # (draws, claims)
         # "inverted_cdf": an order statistic, so a band is always a credence some draw had.
         lo_hi = np.percentile(stacked, PERCENTILES, axis=0, method="inverted_cdf")
         out[col] = np.clip(lo_hi.T, 0.0, 1.0)
-    return out, used
+        errors[col] = max(float(percentile_stderr(stacked, q).max()) for q in PERCENTILES)
+    return out, errors, used
+
+
+def percentile_stderr(draws: np.ndarray, q: float) -> np.ndarray:
+    """Monte Carlo standard error of the ``q``-th percentile of each column of ``draws``.
+
+    Distribution-free: the rank of the sample percentile has a binomial spread
+    of sqrt(n p (1 - p)), so half the distance between the order statistics one
+    such spread below and above it estimates one standard error (the
+    order-statistic interval of Hahn and Meeker, at ±1 sigma).
+    """
+    n = draws.shape[0]
+    p = q / 100.0
+    k = max(math.ceil(p * n) - 1, 0)  # the index np.percentile's inverted_cdf picks
+    spread = math.ceil(math.sqrt(n * p * (1.0 - p)))
+    ordered = np.sort(draws, axis=0)
+    hi = ordered[min(n - 1, k + spread)]
+    lo = ordered[max(0, k - spread)]
+    return np.asarray((hi - lo) / 2.0)

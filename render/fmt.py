@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from argmap.engine.result import ClaimResult
+from argmap.engine.result import ClaimResult, Evaluation
 
 
 def percent(p: float, digits: int = 2) -> str:
@@ -59,3 +60,24 @@ def moving(explanation: dict[str, dict[str, float]]) -> dict[str, dict[str, floa
         for col, deltas in explanation.items()
         if any(a in keep for a in deltas)
     }
+
+
+def monte_carlo_notes(ev: Evaluation, ids: Sequence[str]) -> list[str]:
+    """What the ± and the [a, b] of the credence cells mean, when they appear."""
+    notes: list[str] = []
+    band = ev.band
+    if band is not None and any(ev.claims[cid].interval for cid in ids):
+        worst = max(band.stderr.values(), default=0.0)
+        notes.append(
+            f"[a, b]: 5th-95th percentile over {band.used:,} draws of the uncertain values "
+            f"(seed {band.seed}; Monte Carlo standard error of an end ≤ {worst * 100:.2g} pp)"
+        )
+    sampled = {f.samples for f in ev.frames.values() if f.method == "sampled"}
+    if sampled:
+        names = [n for n, f in ev.frames.items() if f.method == "sampled"]
+        count = ", ".join(f"{n:,}" for n in sorted(x for x in sampled if x is not None))
+        notes.append(
+            f"sampled by likelihood weighting ({count} samples per frame; ± is the Monte Carlo "
+            "standard error, in percentage points): " + ", ".join(names)
+        )
+    return notes

@@ -11,7 +11,9 @@ from argmap.engine.result import Evaluation
 
 def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> dict[str, Any]:
     """The section-4 object. Extensions: ``title``, per-frame ``method``/``samples``,
-    per-claim ``stderr`` and ``explanation`` when present, ``given``/``set`` when used."""
+    per-claim ``stderr`` and ``explanation`` when present, ``given``/``set`` when used,
+    and ``band`` (how the intervals were drawn, with each column's largest Monte
+    Carlo standard error of an interval end) when some claim has an interval."""
     doc: dict[str, Any] = {"map": ev.map.name}
     if ev.map.title:
         doc["title"] = ev.map.title
@@ -35,6 +37,14 @@ def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> 
             entry["explanation"] = {f: dict(d) for f, d in res.explanation.items()}
         out[cid] = entry
     doc["claims"] = out
+    if ev.band is not None and any("interval" in e for e in out.values()):
+        doc["band"] = {
+            "draws": ev.band.draws,
+            "used": ev.band.used,
+            "seed": ev.band.seed,
+            "percentiles": [5, 95],
+            "stderr": dict(ev.band.stderr),
+        }
     if ev.given:
         doc["given"] = dict(ev.given)
     if ev.overrides:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from argmap.engine.result import Evaluation
 
 from . import mdquote
-from .fmt import credence_cell, moving, points, weight
+from .fmt import credence_cell, monte_carlo_notes, moving, points, weight
 
 
 def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
@@ -33,6 +33,8 @@ def eval_markdown(ev: Evaluation, claims: Sequence[str] | None = None) -> str:
     if impossible:
         names = ", ".join(mdquote.code(n) for n in impossible)
         out += ["", f"No column for {names}: the evidence and given are impossible there."]
+    for note in monte_carlo_notes(ev, ids):
+        out += ["", mdquote.text(note[0].upper() + note[1:]) + "."]
     if ev.given or ev.overrides:
         out.append("")
         if ev.given:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from argmap.engine.result import OVERALL, Evaluation
 from rich.text import Text
 
-from .fmt import credence_cell, moving, points, weight
+from .fmt import credence_cell, monte_carlo_notes, moving, points, weight
 from .table import Cell, aligned, console_text, new_console
 
 
@@ -47,8 +47,6 @@ def eval_table(
             for name, f in ev.frames.items()
         ]
         lines.append("frame weights (prior -> posterior): " + ", ".join(parts))
-    if any(ev.claims[cid].interval for cid in ids):
-        lines.append("[a, b]: 5th-95th percentile of the credence over uncertain-value draws")
     impossible = [n for n, f in ev.frames.items() if not f.possible]
     if impossible:
         lines.append(
@@ -56,12 +54,7 @@ def eval_table(
             + ", ".join(impossible)
             + ": the evidence and given are impossible there"
         )
-    sampled = [n for n, f in ev.frames.items() if f.method == "sampled"]
-    if sampled:
-        lines.append(
-            "sampled (the exact computation would not fit in memory; ± is the standard error, "
-            "in percentage points): " + ", ".join(sampled)
-        )
+    lines += monte_carlo_notes(ev, ids)
     if ev.given:
         lines.append(
             "given: " + ", ".join(f"{k}={'true' if v else 'false'}" for k, v in ev.given.items())

@@ -129,3 +129,50 @@ def test_progress_hears_every_draw() -> None:
         progress=lambda d, t: calls.append((d, t)),
     )
     assert calls[0] == (0, 50) and calls[-1] == (50, 50) and len(calls) == 51
+
+
+def test_percentile_stderr_is_calibrated() -> None:
+    """For U(0, 1) the 5th percentile of n draws has standard error sqrt(p(1-p)/n)."""
+    from argmap.engine.uncertain import percentile_stderr
+
+    rng = np.random.default_rng(3)
+    draws = rng.random((1000, 400))  # 400 independent experiments of 1000 draws
+    want = np.sqrt(0.05 * 0.95 / 1000)
+    got = percentile_stderr(draws, 5.0)
+    spread = np.percentile(draws, 5.0, axis=0, method="inverted_cdf").std()
+    assert np.median(got) == pytest.approx(want, rel=0.15)
+    assert spread == pytest.approx(want, rel=0.15)
+
+
+def test_band_reports_its_draws_and_error() -> None:
+    amap = _map({"x": {"credence": "30% to 80%"}})
+    ev = evaluate(amap, band_draws=500, seed=4)
+    assert ev.band is not None
+    assert (ev.band.draws, ev.band.used, ev.band.seed) == (500, 500, 4)
+    assert 0 < ev.band.stderr["default"] < 0.05
+    assert evaluate(_map({"x": {"credence": 0.3}}), band_draws=500).band is None
+
+
+def test_cli_monte_carlo(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("argmap: 1\nclaims:\n  a: {credence: 40% to 70%}\n  b: {credence: 0.3}\n")
+    assert main(["eval", str(path), "--method", "sampled", "--samples", "20000"]) == 0
+    out = capsys.readouterr().out
+    assert "±" in out and "20,000 samples per frame" in out
+    assert main(["eval", str(path), "--method", "sampled", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["frames"]["default"] == {
+        "weight": None,
+        "posterior_weight": None,
+        "method": "sampled",
+        "samples": 100_000,
+    }
+    b = doc["claims"]["b"]
+    assert abs(b["credence"]["default"] - 0.3) <= 3 * b["stderr"]["default"]
+    assert main(["eval", str(path), "--method", "sampled", "--samples", "1"]) == 2
+    assert "--samples 2 or more" in capsys.readouterr().err
+    # exact (the default) with its band: the JSON says how the band was drawn
+    assert main(["eval", str(path), "--format", "json", "--seed", "5"]) == 0
+    band = json.loads(capsys.readouterr().out)["band"]
+    assert band["draws"] == band["used"] == 1000 and band["seed"] == 5
+    assert 0 < band["stderr"]["default"] < 0.05

@@ -31,7 +31,8 @@ def add_parser(sub: Any) -> None:
         "eval",
         help="compute every claim's credence, per frame",
         description=(
-            "Compute every claim's credence exactly (DESIGN.md section 3), one column per frame."
+            "Compute every claim's credence (DESIGN.md section 3), one column per frame: "
+            "exactly, or by Monte Carlo sampling with standard errors."
         ),
     )
     p.add_argument("map", type=existing_path, metavar="MAP", help="a .yaml file or a directory")
@@ -53,13 +54,23 @@ def add_parser(sub: Any) -> None:
         ),
     )
     p.add_argument(
+        "--method",
+        choices=["auto", "exact", "sampled"],
+        default="auto",
+        help=(
+            "exact inference, Monte Carlo sampling (each credence with its standard error), "
+            "or exact unless the map is too large for it (default)"
+        ),
+    )
+    p.add_argument(
         "--samples",
         type=int,
-        default=1000,
+        default=None,
         metavar="N",
         help=(
-            "parameter draws for the 5th-95th percentile band of uncertain values "
-            "(each draw evaluated exactly; default 1000, 0 to skip)"
+            "Monte Carlo draws: for exact inference, the parameter draws behind the "
+            "5th-95th percentile band of uncertain values (default 1000, 0 skips the band); "
+            "when sampling, the samples per frame (default 100000)"
         ),
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of those draws (default 0)")
@@ -68,8 +79,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.samples < 0:
+    if args.samples is not None and args.samples < 0:
         raise UsageError("--samples must be 0 or more")
+    if args.method == "sampled" and args.samples is not None and args.samples < 2:
+        raise UsageError("--method sampled needs --samples 2 or more")
     amap = load(args.map)
     for cid in args.claim:
         if cid not in amap.claims:
@@ -83,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
             set=parse_set(args.set_),
             frames=args.frame or None,
             explain=args.explain,
-            band_draws=args.samples,
+            method=args.method,
+            samples=args.samples if args.samples else 100_000,
+            band_draws=1000 if args.samples is None else args.samples,
             progress=progress,
             seed=args.seed,
         )
