@@ -62,7 +62,8 @@ def evaluate(
     5th-95th percentile of its credence over ``band_draws`` parameter draws from
     ``seed``, each evaluated exactly (:mod:`.uncertain`). The engine's default is no
     band; the public ``argmap.evaluate`` and the command line ask for 1000 draws.
-    ``progress(done, total)`` hears about those draws (the command line's bar).
+    ``progress(done, total)`` hears about those draws, or about the samples when
+    sampling (the command line's bar).
     """
     req = resolve(amap, given, set, frames)
     s = compile_structure(amap, req.frames)
@@ -73,7 +74,7 @@ def evaluate(
             assert isinstance(bits, float)
             s.evidence_bits[key.removesuffix(".evidence")] = bits
     runner, kind, plan = _runner(
-        amap, s, req, method, max_clique_vars, max_entries, samples, seed, explain
+        amap, s, req, method, max_clique_vars, max_entries, samples, seed, explain, progress
     )
     largest = plan if isinstance(plan, int) else plan.largest
 
@@ -137,6 +138,7 @@ def _runner(
     samples: int,
     seed: int,
     keep: bool,
+    progress: Callable[[int, int], None] | None,
 ) -> tuple[Runner, Method, Plan | int]:
     """An inference function for (frame, removed argument), what it is, and the
     junction tree (or, when sampling, the largest clique that was reached)."""
@@ -173,10 +175,20 @@ def _runner(
         return run_exact, "exact", exact_plan
 
     sampler = Sampler(amap, s, samples=samples, seed=seed)
+    total = samples * len(req.frames)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
 
     def run_sampled(frame: FrameParams, removed: str | None) -> Outcome:
+        # The bar counts the frames' own runs; explanations' reruns come after it.
+        count = tick if removed is None and done < total else None
         try:
-            probs, log_z, stderr = sampler.run(frame, req.given, removed)
+            probs, log_z, stderr = sampler.run(frame, req.given, removed, count)
         except Impossible as exc:
             return Outcome(None, -math.inf, culprits=_culprits(s, req, exc.variables))
         return Outcome(np.clip(probs, 0.0, 1.0), log_z, stderr)

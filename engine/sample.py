@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+from collections.abc import Callable
 
 import numpy as np
 from argmap.schema import ArgumentMap
@@ -79,9 +80,14 @@ class Sampler:
         }
 
     def run(
-        self, frame: FrameParams, given: dict[str, bool], removed: str | None
+        self,
+        frame: FrameParams,
+        given: dict[str, bool],
+        removed: str | None,
+        tick: Callable[[int], None] | None = None,
     ) -> tuple[np.ndarray, float, np.ndarray]:
-        """P(c | e) per claim, ln P(e) and standard errors. Raises Impossible."""
+        """P(c | e) per claim, ln P(e) and standard errors; ``tick(n)`` hears of
+        every batch of n samples done. Raises Impossible."""
         s = self.s
         nc, na = len(s.claims), len(s.arguments)
         zero = (0.0, 1.0, -math.inf, 0.0)  # p, q, ln p, ln q
@@ -115,6 +121,8 @@ class Sampler:
         while done < self.samples:
             b = min(batch, self.samples - done)
             done += b
+            if tick is not None:
+                tick(b)
             val = np.zeros((nc, b), dtype=bool)
             fire = np.zeros((na, b), dtype=bool)
             logw = np.zeros(b)

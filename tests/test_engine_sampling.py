@@ -76,3 +76,15 @@ def test_sampling_with_impossible_evidence_raises() -> None:
     amap = from_data({"argmap": 1, "claims": {"x": {"credence": 0}}})
     with pytest.raises(ImpossibleEvidenceError, match="given x=true"):
         evaluate(amap, method="sampled", samples=100, given={"x": True})
+
+
+def test_progress_counts_the_samples_of_every_frame() -> None:
+    from argmap.engine.generate import random_map
+
+    calls: list[tuple[int, int]] = []
+    amap = random_map(3000, seed=2, n_frames=2)  # 3000 claims: several batches per frame
+    evaluate(amap, method="sampled", samples=20_000, progress=lambda d, t: calls.append((d, t)))
+    assert len(calls) > 2
+    assert all(t == 40_000 for _, t in calls)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls[-1] == (40_000, 40_000)

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"--claim: no claim '{cid}' in {amap.name}{did_you_mean(cid, amap.claims)}"
             )
-    with progress_bar("uncertain values") as progress:
+    with progress_bar("Monte Carlo") as progress:
         ev = evaluate(
             amap,
             given=parse_given(args.given),
