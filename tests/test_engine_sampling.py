@@ -79,8 +79,6 @@ def test_sampling_with_impossible_evidence_raises() -> None:
 
 
 def test_progress_counts_the_samples_of_every_frame() -> None:
-    from argmap.engine.generate import random_map
-
     calls: list[tuple[int, int]] = []
     amap = random_map(3000, seed=2, n_frames=2)  # 3000 claims: several batches per frame
     evaluate(amap, method="sampled", samples=20_000, progress=lambda d, t: calls.append((d, t)))
