@@ -90,6 +90,7 @@ def evaluate(
             log_evidence=base[f.name].log_z,
             method=kind,
             samples=samples if kind == "sampled" else None,
+            effective_samples=base[f.name].effective_samples,
             largest_clique=largest,
         )
         for f in req.frames
@@ -188,10 +189,10 @@ def _runner(
         # The bar counts the frames' own runs; explanations' reruns come after it.
         count = tick if removed is None and done < total else None
         try:
-            probs, log_z, stderr = sampler.run(frame, req.given, removed, count)
+            probs, log_z, stderr, ess = sampler.run(frame, req.given, removed, count)
         except Impossible as exc:
             return Outcome(None, -math.inf, culprits=_culprits(s, req, exc.variables))
-        return Outcome(np.clip(probs, 0.0, 1.0), log_z, stderr)
+        return Outcome(np.clip(probs, 0.0, 1.0), log_z, stderr, effective_samples=ess)
 
     return run_sampled, "sampled", largest
 

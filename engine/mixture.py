@@ -26,6 +26,7 @@ class Outcome:
     probs: np.ndarray | None
     log_z: float
     stderr: np.ndarray | None = None
+    effective_samples: float | None = None  # sampled frames: Kish's effective sample size
     culprits: tuple[str, ...] = ()
     state: State | None = None
 

@@ -30,6 +30,9 @@ class FrameResult:
     log_evidence: float
     method: Method = "exact"
     samples: int | None = None  # set when method == "sampled"
+    # Sampled frames: Kish's effective sample size (Σw)²/Σw², at most ``samples``;
+    # far below it, the evidence is too unlikely for the ± to be trusted.
+    effective_samples: float | None = None
     largest_clique: int = 0  # variables in the junction tree's largest clique
 
     @property

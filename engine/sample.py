@@ -85,9 +85,9 @@ class Sampler:
         given: dict[str, bool],
         removed: str | None,
         tick: Callable[[int], None] | None = None,
-    ) -> tuple[np.ndarray, float, np.ndarray]:
-        """P(c | e) per claim, ln P(e) and standard errors; ``tick(n)`` hears of
-        every batch of n samples done. Raises Impossible."""
+    ) -> tuple[np.ndarray, float, np.ndarray, float]:
+        """P(c | e) per claim, ln P(e), standard errors and the effective sample
+        size; ``tick(n)`` hears of every batch of n samples done. Raises Impossible."""
         s = self.s
         nc, na = len(s.claims), len(s.arguments)
         zero = (0.0, 1.0, -math.inf, 0.0)  # p, q, ln p, ln q
@@ -111,11 +111,13 @@ class Sampler:
             key: np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.seed, k])))
             for key, k in self.keys.items()
         }
-        batch = max(1024, min(self.samples, _BATCH_ENTRIES // max(nc, 1)))
+        # At least 8192 samples a batch: smaller ones spend their time in per-node overhead.
+        batch = max(8192, min(self.samples, _BATCH_ENTRIES // max(nc, 1)))
         top = -math.inf  # running maximum log weight: accumulators are scaled by e^-top
         s1 = s2 = 0.0
         sx = np.zeros(nc)
         sx2 = np.zeros(nc)
+        favoured = dict.fromkeys(ev, 0)  # samples where the evidence's favoured value came up
         done = 0
         buf = np.empty((min(_ROWS, nc), batch))
         while done < self.samples:
@@ -159,6 +161,7 @@ class Sampler:
                 if i in ev:
                     lt, lf = ev[i]
                     logw += np.where(val[i], lt, lf)
+                    favoured[i] += int(np.count_nonzero(val[i] if lt > lf else ~val[i]))
             m = float(logw.max())
             if m == -math.inf:
                 continue
@@ -190,7 +193,22 @@ class Sampler:
         mu = sx / s1
         var = (sx2 * (1 - 2 * mu) + mu * mu * s2) / (s1 * s1)
         log_z = top + math.log(s1) - math.log(self.samples)
-        return mu, log_z, np.sqrt(np.maximum(var, 0.0))
+        # Kish's effective sample size (Σw)² / Σw²: when the evidence is far
+        # from what the map predicts, a few samples carry all the weight, and
+        # the standard errors above (which assume many) are too small.
+        ess = s1 * s1 / s2
+        for i, k in favoured.items():
+            if i in fixed:
+                continue  # a given claim's value is not sampled
+            # Weights cannot flag what no sample reached: if the value a strong
+            # likelihood ratio favours came up in under 10 samples, the mass it
+            # would carry could be large, and the estimates rest on those k.
+            n = max(k, 3)  # at most about 3 in N when never seen (the rule of three)
+            bits = abs(s.evidence_bits[s.claims[i]])
+            log_mass = math.log(n / self.samples) + bits * math.log(2)
+            if k < 10 and log_mass > math.log(0.01):
+                ess = min(ess, float(k))
+        return mu, log_z, np.sqrt(np.maximum(var, 0.0)), ess
 
 
 def _topological(deps: dict[tuple[int, int], list[tuple[int, int]]]) -> list[tuple[int, int]]:

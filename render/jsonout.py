@@ -10,10 +10,11 @@ from argmap.engine.result import Evaluation
 
 
 def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> dict[str, Any]:
-    """The section-4 object. Extensions: ``title``, per-frame ``method``/``samples``,
-    per-claim ``stderr`` and ``explanation`` when present, ``given``/``set`` when used,
-    and ``band`` (how the intervals were drawn, with each column's largest Monte
-    Carlo standard error of an interval end) when some claim has an interval."""
+    """The section-4 object. Extensions: ``title``; per frame ``method``,
+    ``samples`` and ``effective_samples``; per claim ``stderr`` and
+    ``explanation`` when present; ``given``/``set`` when used; and ``band`` (how
+    the intervals were drawn, with each column's largest Monte Carlo standard
+    error of an interval end) when some claim has an interval."""
     doc: dict[str, Any] = {"map": ev.map.name}
     if ev.map.title:
         doc["title"] = ev.map.title
@@ -23,6 +24,8 @@ def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> 
         entry["method"] = fr.method
         if fr.samples is not None:
             entry["samples"] = fr.samples
+        if fr.effective_samples is not None:
+            entry["effective_samples"] = round(fr.effective_samples, 1)
         frames[name] = entry
     doc["frames"] = frames
     out: dict[str, Any] = {}

@@ -166,6 +166,7 @@ def test_cli_monte_carlo(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> N
         "posterior_weight": None,
         "method": "sampled",
         "samples": 100_000,
+        "effective_samples": 100_000,
     }
     b = doc["claims"]["b"]
     assert abs(b["credence"]["default"] - 0.3) <= 3 * b["stderr"]["default"]

@@ -86,3 +86,29 @@ def test_progress_counts_the_samples_of_every_frame() -> None:
     assert all(t == 40_000 for _, t in calls)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert calls[-1] == (40_000, 40_000)
+
+
+def test_effective_sample_size_warns_when_the_evidence_collapses_the_weights() -> None:
+    from argmap.render.text import eval_table
+
+    plain = from_data({"argmap": 1, "claims": {"x": {"credence": 0.3}}})
+    ev = evaluate(plain, method="sampled", samples=10_000)
+    assert ev.frames["default"].effective_samples == pytest.approx(10_000)
+    assert "warning" not in eval_table(ev)
+    # 40 bits for a claim the map gives 1 in a million: almost every sample is
+    # weightless, so the estimate rests on a handful of them.
+    steep = from_data(
+        {"argmap": 1, "claims": {"x": {"credence": 1e-6, "evidence": [{"bits": 40}]}}}
+    )
+    ev = evaluate(steep, method="sampled", samples=10_000)
+    ess = ev.frames["default"].effective_samples
+    assert ess is not None and ess < 100
+    assert "warning: in default the evidence is so unlikely" in eval_table(ev)
+
+
+def test_a_given_claim_with_evidence_is_not_a_collapse() -> None:
+    amap = from_data(
+        {"argmap": 1, "claims": {"x": {"credence": 1e-6, "evidence": [{"bits": 40}]}}}
+    )
+    ev = evaluate(amap, method="sampled", samples=10_000, given={"x": False})
+    assert ev.frames["default"].effective_samples == pytest.approx(10_000)
