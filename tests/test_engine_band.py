@@ -177,3 +177,20 @@ def test_cli_monte_carlo(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> N
     band = json.loads(capsys.readouterr().out)["band"]
     assert band["draws"] == band["used"] == 1000 and band["seed"] == 5
     assert 0 < band["stderr"]["default"] < 0.05
+
+
+def test_the_same_file_gives_byte_identical_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "argmap: 1\nclaims:\n  a: {credence: 40% to 70%}\n  b: {credence: {beta: [2, 5]}}\n"
+        "  c: {evidence: [{bits: 2}]}\narguments:\n"
+        "  x: {premises: [a, not b], supports: c, strength: 30% to 90%}\n"
+    )
+    for extra in ([], ["--method", "sampled", "--samples", "5000"]):
+        outs = []
+        for _ in range(2):
+            assert main(["eval", str(path), "--format", "json", *extra]) == 0
+            outs.append(capsys.readouterr().out)
+        assert outs[0] == outs[1]
