@@ -25,6 +25,7 @@ from argmap.commands import (
     report,
     schema,
     sensitivity,
+    serve,
     textconv,
 )
 from argmap.schema import EvaluationError, MapError, UsageError
@@ -34,6 +35,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     eval,
     render,
     report,
+    serve,
     diff,
     history,
     sensitivity,

@@ -107,8 +107,6 @@ def test_effective_sample_size_warns_when_the_evidence_collapses_the_weights() -
 
 
 def test_a_given_claim_with_evidence_is_not_a_collapse() -> None:
-    amap = from_data(
-        {"argmap": 1, "claims": {"x": {"credence": 1e-6, "evidence": [{"bits": 40}]}}}
-    )
+    amap = from_data({"argmap": 1, "claims": {"x": {"credence": 1e-6, "evidence": [{"bits": 40}]}}})
     ev = evaluate(amap, method="sampled", samples=10_000, given={"x": False})
     assert ev.frames["default"].effective_samples == pytest.approx(10_000)

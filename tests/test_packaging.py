@@ -42,6 +42,10 @@ def test_wheel_layout(wheel: Path) -> None:
         assert f"argmap/{sub}/__init__.py" in names
     assert "argmap/schema/argmap.schema.json" in names
     assert "argmap/py.typed" in names
+    for module in ("commands/__init__.py", "commands/serve.py", "explorer/server.py"):
+        assert f"argmap/{module}" in names, module
+    for asset in ("explorer.html", "explorer.css", "explorer.js", "widgets.js"):
+        assert f"argmap/render/explorer/{asset}" in names, asset
 
 
 def test_wheel_installs_and_imports(wheel: Path, tmp_path: Path) -> None:
@@ -68,6 +72,9 @@ def test_wheel_installs_and_imports(wheel: Path, tmp_path: Path) -> None:
         "assert u.find_spec('schema') is None and u.find_spec('engine') is None;"
         "assert u.find_spec('render') is None;"
         "from argmap.cli import main;"
+        "import argmap.commands.serve;"
+        "from argmap.render.html import page;"
+        "assert 'ax-data' in page({'title': 't'}, 'static');"
         "print('ok')"
     )
     # PYTHONPATH puts the installed wheel ahead of the editable install's finder.

@@ -26,6 +26,7 @@ from argmap.render.sensitivity import tornado_svg
 from argmap.render.text import eval_table
 from argmap.render.view import auto_direction, make_view
 
+from argmap import cli
 from argmap.api import evaluate, load
 from argmap.io import write_atomic
 from argmap.maps import shipped_maps
@@ -71,8 +72,11 @@ def main() -> int:
         write_atomic(DOCS / f"{name}.svg", readme_picture(path))
         report = report_markdown(ev, image=f"{name}.svg", name=str(path.relative_to(ROOT)))
         write_atomic(OUT / f"{name}-report.md", report)
+        # The self-contained explorer page, exactly as `argmap render -o map.html` writes it.
+        if cli.main(["render", str(path), "-o", str(OUT / f"{name}.html")]) != 0:
+            return 1
         sys.stdout.write(eval_table(ev, width=110))
-        print(f"  -> {(OUT / name).relative_to(ROOT)}{{.md,.json,.svg,.png,-report.md}}\n")
+        print(f"  -> {(OUT / name).relative_to(ROOT)}{{.md,.json,.svg,.png,.html,-report.md}}\n")
     write_atomic(DOCS / "scheming-tornado.svg", readme_tornado())
     return 0
 

@@ -1,22 +1,27 @@
-"""`argmap render MAP -o FILE`: draw the map with its credences (SVG, PNG, PDF, DOT, Mermaid)."""
+"""`argmap render MAP -o FILE`: draw the map with its credences (SVG, PNG, PDF, DOT, Mermaid,
+or a self-contained HTML explorer page)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 from argmap.api import evaluate, load
+from argmap.engine.result import OVERALL
 from argmap.io import write_atomic
 from argmap.options import add_evaluation_options, existing_path, parse_given, parse_set
 from argmap.render.dot import drawing, to_dot
 from argmap.render.graphviz import Picture, RenderError, draw, stderr_log
+from argmap.render.html import ALL, static_html, with_explanations
 from argmap.render.mermaid import to_mermaid, too_big
 from argmap.render.view import Direction, View, auto_direction, make_view
 from argmap.schema import UsageError
 
-FORMATS = ("svg", "png", "pdf", "dot", "mmd")
+FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html")
 _EXTENSIONS = {
     ".svg": "svg",
     ".png": "png",
@@ -24,6 +29,8 @@ _EXTENSIONS = {
     ".dot": "dot",
     ".gv": "dot",
     ".mmd": "mmd",
+    ".html": "html",
+    ".htm": "html",
 }
 _BINARY = {"png", "pdf"}
 
@@ -62,18 +69,21 @@ def add_view_options(p: argparse.ArgumentParser) -> None:
 def add_parser(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "render",
-        help="draw the map with its credences: svg, png, pdf, dot or mmd (Mermaid)",
+        help="draw the map with its credences: svg, png, pdf, dot, mmd (Mermaid) or html",
         description=(
             "Draw the map: claims coloured by credence, arguments as junctions, support, attack "
             "and undercut edges, evidence, and a legend. Every frame is shown side by side "
-            "unless --frame picks some. The format comes from the extension of -o or --format."
+            "unless --frame picks some. The format comes from the extension of -o or --format; "
+            "html is a self-contained page: the picture, claim details on click and a frame switch."
         ),
     )
     p.add_argument("map", type=existing_path, metavar="MAP", help="a .yaml file or a directory")
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write FILE (atomically); `-` or none: stdout"
     )
-    p.add_argument("--format", choices=FORMATS, help="svg, png, pdf, dot or mmd (default: from -o)")
+    p.add_argument(
+        "--format", choices=FORMATS, help="svg, png, pdf, dot, mmd or html (default: from -o)"
+    )
     add_evaluation_options(p)
     add_view_options(p)
     p.set_defaults(run=run)
@@ -115,16 +125,56 @@ def direction(args: argparse.Namespace, view: View) -> Direction:
     return auto_direction(view)
 
 
+def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] | None) -> str:
+    """The static explorer page: the picture of every column, and of each frame alone."""
+    # Explanations from a second pass, so the page's numbers stay `argmap eval`'s.
+    explained = evaluate(
+        view.ev.map,
+        given=view.ev.given,
+        set=parse_set(args.set_),
+        frames=args.frame or None,
+        explain=True,
+        band_draws=0,
+    )
+    ev = with_explanations(view.ev, explained)
+    view = dataclasses.replace(view, ev=ev)
+    views = {ALL: view}
+    frames = [c for c in ev.columns if c != OVERALL]
+    if len(frames) > 1:
+        for name in frames:
+            views[name] = make_view(ev, columns=[name], focus=args.focus, depth=args.depth)
+    svgs = {}
+    for key, v in views.items():
+        picture = draw(
+            drawing(v, rankdir=direction(args, v)),
+            "svg",
+            renderer=args.renderer,
+            log=log if key == ALL else None,
+            warn=stderr_log("argmap render"),
+        )
+        svgs[key] = picture.decode("utf-8")
+    if log:
+        log(f"html: {len(svgs)} picture(s) and the explorer script, inlined; no network needed")
+    return static_html(ev, svgs)
+
+
 def run(args: argparse.Namespace) -> int:
     fmt = output_format(args.output, args.format)
     to_stdout = args.output in (None, "-")
     if fmt in _BINARY and to_stdout:
         raise UsageError(f"{fmt} output needs -o FILE")
-    view = build_view(args)
+    # The page shows bands on click; pictures do not, so skip their work.
+    view = build_view(args, band=fmt == "html")
     log = stderr_log("argmap render") if args.verbose else None
     rankdir = direction(args, view)
     data: str | bytes
-    if fmt == "dot":
+    if fmt == "html":
+        try:
+            data = html_page(args, view, log)
+        except RenderError as exc:
+            print(f"argmap render: {exc}", file=sys.stderr)
+            return 1
+    elif fmt == "dot":
         data = to_dot(view, rankdir=rankdir)
         if log:
             log("dot: the DOT source itself (no layout ran)")

@@ -1,0 +1,51 @@
+// argmap explorer: small DOM builders, shared by the live and the static page.
+// (Inlined before explorer.js in the page's one script.)
+const argmapWidgets = (function () {
+  "use strict";
+
+  // An element; text goes in as text, never as markup.
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  // A table row: the first cell text, the others numbers.
+  function row(cells, cls, tag) {
+    const tr = el("tr", null, cls);
+    cells.forEach((text, i) => tr.append(el(tag || "td", text, i ? "num" : "")));
+    return tr;
+  }
+
+  // A 0-100% slider labelled ``label``, starting at probability ``p``; ``onCommit("37%")``
+  // when released (dragging only updates the number beside it).
+  function slider(label, p, onCommit) {
+    const box = el("div", null, "slider");
+    const lab = el("label", label);
+    const input = el("input");
+    input.type = "range";
+    input.min = "0";
+    input.max = "100";
+    input.step = "1";
+    input.value = String(Math.round(p * 100));
+    const out = el("output", input.value + "%");
+    input.addEventListener("input", () => (out.textContent = input.value + "%"));
+    input.addEventListener("change", () => onCommit(input.value + "%"));
+    box.append(lab, input, out);
+    return box;
+  }
+
+  // A what-if item with a button that removes it.
+  function chip(text, remove) {
+    const c = el("span", text, "chip");
+    const x = el("button", "×");
+    x.type = "button";
+    x.title = "remove";
+    x.addEventListener("click", remove);
+    c.append(x);
+    return c;
+  }
+
+  return { el, row, slider, chip };
+})();

@@ -1,0 +1,151 @@
+"""The explorer in a real browser: what-ifs equal `argmap eval`, saves redraw, static page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argmap.render.fmt import percent
+from serving import POWER, SCHEMING, edit, serving
+
+from argmap.cli import main
+
+pytestmark = pytest.mark.browser
+expect: Any
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the fixture skips these tests
+    expect = None
+
+PREMISE = "uniform-over-individuals"  # the strict counting argument's uniform-selection premise
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+def eval_overall(tmp_path: Path, path: Path, claim: str, *args: str) -> float:
+    """CLAIM's overall credence from `argmap eval --format json`, under ``args``."""
+    out = tmp_path / "eval.json"
+    cmd = ["eval", str(path), "--format", "json", "--samples", "0", *args, "-o", str(out)]
+    assert main(cmd) == 0
+    p: float = json.loads(out.read_text())["claims"][claim]["credence"]["overall"]
+    return p
+
+
+def eval_shown(tmp_path: Path, path: Path, claim: str, *args: str) -> str:
+    """The same as `argmap eval` prints it (and the page's panel shows it)."""
+    return percent(eval_overall(tmp_path, path, claim, *args))
+
+
+def node(page: Any, cid: str) -> Any:
+    return page.locator(f'#ax-map g.node[id="claim-{cid}"]')
+
+
+def overall(page: Any) -> Any:
+    return page.locator('#ax-credences td.value[data-column="overall"]')
+
+
+@pytest.fixture
+def scheming(tmp_path: Path) -> Path:
+    path = tmp_path / "scheming"
+    shutil.copytree(SCHEMING, path)
+    return path
+
+
+def test_what_if_in_the_live_page(page: Any, scheming: Path, tmp_path: Path) -> None:
+    with serving(scheming) as server:
+        page.goto(server.url)
+        node(page, PREMISE).click()
+        expect(page.locator("#ax-claim-id")).to_have_text(PREMISE)
+        expect(overall(page)).to_have_text(eval_shown(tmp_path, scheming, PREMISE))
+
+        # a slider: the premise's base credence to 30%
+        page.locator("#ax-base-slider").fill("30")
+        want = eval_shown(tmp_path, scheming, PREMISE, "--set", f"{PREMISE}=30%")
+        expect(overall(page)).to_have_text(want)
+        assert f"set={PREMISE}%3D30%25" in page.url
+        expect(page.locator("#ax-whatif")).to_contain_text(f"set {PREMISE} = 30%")
+        page.locator("#ax-reset").click()
+        expect(overall(page)).to_have_text(eval_shown(tmp_path, scheming, PREMISE))
+
+        # "what if the uniform-selection premise is false?": click the premise, click
+        # "assume false" (it is selected already: one click here), and the map redraws.
+        page.locator("#ax-assume-false").click()
+        expect(page.locator("#ax-whatif")).to_contain_text(f"given {PREMISE} = false")
+        expect(overall(page)).to_have_text("0%")
+        for conclusion in ("counting-4", "selects-schemer"):
+            p = eval_overall(tmp_path, scheming, conclusion, "--given", f"{PREMISE}=false")
+            # the picture's badge (one decimal), then the panel (as `argmap eval` prints it)
+            expect(node(page, conclusion)).to_contain_text(f"overall {percent(p, 1)}")
+            node(page, conclusion).click()
+            expect(overall(page)).to_have_text(percent(p))
+        expect(page.locator("#ax-cruxes tr.crux").first).to_be_visible(timeout=20_000)
+
+        # the URL holds the what-if: a reload shows the same page
+        page.reload()
+        expect(page.locator("#ax-claim-id")).to_have_text("selects-schemer")
+        expect(overall(page)).to_have_text(
+            eval_shown(tmp_path, scheming, "selects-schemer", "--given", f"{PREMISE}=false")
+        )
+        page.locator("#ax-frame").select_option("extra-criteria")
+        expect(node(page, "selects-schemer")).not_to_contain_text("overall")
+        expect(page.locator("#ax-credences tr.current td").first).to_have_text("extra-criteria")
+
+
+def test_saving_redraws_and_problems_show(page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "power.yaml"
+    shutil.copy(POWER, path)
+    with serving(path) as server:
+        page.goto(server.url)
+        expect(node(page, "ps-doom")).to_contain_text("5.1%")
+        edit(path, "credence: 65%}", "credence: 95%}")  # ps-timelines
+        expect(node(page, "ps-doom")).to_contain_text("7.5%", timeout=5_000)
+
+        edit(path, "credence: 95%}", "credance: 95%}")
+        expect(page.locator("#ax-problems")).to_be_visible(timeout=5_000)
+        expect(page.locator("#ax-problem-list")).to_contain_text(f"{path}:")
+        expect(page.locator("#ax-problem-list")).to_contain_text("did you mean 'credence'")
+        expect(node(page, "ps-doom")).to_contain_text("7.5%")  # the last good map stays
+
+        edit(path, "credance: 95%}", "credence: 65%}")
+        expect(page.locator("#ax-problems")).to_be_hidden(timeout=5_000)
+        expect(node(page, "ps-doom")).to_contain_text("5.1%")
+
+
+def test_static_page(page: Any, scheming: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scheming.html"
+    assert main(["render", str(scheming), "-o", str(out)]) == 0
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    node(page, PREMISE).click()
+    expect(page.locator("#ax-claim-id")).to_have_text(PREMISE)
+    expect(overall(page)).to_have_text(eval_shown(tmp_path, scheming, PREMISE))
+    expect(page.locator("#ax-assume-false")).to_be_hidden()  # what-if needs the server
+    page.locator("#ax-frame").select_option("contributors-to-reward")
+    expect(node(page, PREMISE)).not_to_contain_text("overall")
+    expect(page.locator("#ax-credences tr.current td").first).to_have_text("contributors-to-reward")
+    assert "frame=contributors-to-reward" in page.url
+    assert all(u.startswith("file://") for u in requests), requests
+
+
+def test_hostile_text_is_text(page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(
+        "argmap: 1\n"
+        f"title: {json.dumps(HOSTILE)}\n"
+        "claims:\n"
+        f"  evil: {{text: {json.dumps(HOSTILE)}, credence: 50%, source: {json.dumps(HOSTILE)}}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hostile.html"
+    assert main(["render", str(path), "-o", str(out)]) == 0
+    with serving(path) as server:
+        for url in (out.as_uri(), server.url):
+            page.goto(url)
+            node(page, "evil").click()
+            expect(page.locator("#ax-claim-text")).to_have_text(HOSTILE)
+            expect(page.locator("#ax-title")).to_have_text(HOSTILE)
+            assert page.locator("img").count() == 0
+            assert page.title() == f"{HOSTILE} · argmap"

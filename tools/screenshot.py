@@ -1,0 +1,67 @@
+"""docs/img/explorer.png: the live explorer on the scheming map, answering a what-if.
+
+Serves arguments/scheming (the WebAssembly Graphviz, so the picture does not
+depend on a system `dot`), opens it in headless Chromium (Debian's
+`chromium`, driven by Playwright) with the uniform-selection premise assumed
+false and `selects-schemer` selected, waits for its cruxes and saves a
+1400x900 screenshot. Same machine, same Chromium: same pixels.
+
+    .venv/bin/python tools/screenshot.py [OUT.png]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlencode
+
+from playwright.sync_api import sync_playwright
+
+from argmap.explorer.server import start
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("ARGMAP_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--font-render-hinting=none",
+]
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "img" / "explorer.png"
+    if not Path(CHROMIUM).exists():
+        print(f"screenshot: no Chromium at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
+        return 1
+    os.chdir(ROOT)  # so the page names the map `arguments/scheming`
+    server = start("arguments/scheming", port=0, renderer="wasm")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    query = urlencode({"given": "uniform-over-individuals=false", "claim": "selects-schemer"})
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{server.url}?{query}")
+            page.wait_for_selector("#ax-cruxes tr.crux", timeout=60_000)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(out))
+            browser.close()
+    finally:
+        server.shutdown()
+        server.close()
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
