@@ -82,6 +82,20 @@ def infer(
 ) -> tuple[np.ndarray, float, State | None]:
     """P(x = 1 | evidence) for every wanted variable, ln P(evidence), and the state
     when ``keep``. Raises Impossible when the evidence has probability zero."""
+    probs, log_z, state, explicit = _infer(plan, tables, n_wanted, keep)
+    if explicit:
+        # The kept state needed explicit messages where a separator has zeros;
+        # those round differently in the last bit. The credences come from the
+        # plain pass, so asking for explanations never changes a number.
+        probs, log_z, _, _ = _infer(plan, tables, n_wanted, False)
+    return probs, log_z, state
+
+
+def _infer(
+    plan: Plan, tables: list[np.ndarray], n_wanted: int, keep: bool
+) -> tuple[np.ndarray, float, State | None, bool]:
+    """:func:`infer`, and whether an explicit message was needed for the kept state."""
+    explicit = False
     nn = len(plan.parent)
     pots: list[np.ndarray] = [_ONES] * nn
     up: list[np.ndarray] = [_ONES] * nn
@@ -128,6 +142,7 @@ def infer(
                 down[c] = np.einsum(beta, plan.labels[k], lab) / mu
                 down_scale[c] = comp[root[k]] - up_scale[c]
             elif keep:
+                explicit = True
                 down[c], down_scale[c] = _explicit_down(
                     plan, k, c, tables, up, up_scale, down, down_scale
                 )
@@ -139,7 +154,7 @@ def infer(
             probs[home] = beta.reshape(-1) @ plan.home_bits[k]
     log_z = math.fsum(comp.values())
     state = State(tables, up, up_scale, down, down_scale, root, comp, log_z) if keep else None
-    return probs, log_z, state
+    return probs, log_z, state, explicit
 
 
 def _explicit_down(

@@ -8,7 +8,7 @@ import pytest
 from argmap.engine import evaluate
 from argmap.engine.generate import random_map
 from argmap.schema import ArgumentMap, ImpossibleEvidenceError
-from argmap.schema.loader import from_data
+from argmap.schema.loader import from_data, load
 from engine_helpers import frame_params, small_map_data
 
 
@@ -89,3 +89,15 @@ def test_removal_that_makes_the_evidence_impossible_has_no_entry() -> None:
     ev = evaluate(from_data(data), given={"t": True}, explain=True)
     assert "only" not in ev.claims["t"].explanation.get("default", {})
     assert _check(from_data(data), {"t": True}) > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_asking_for_explanations_never_changes_a_credence(seed: int) -> None:
+    """Bit for bit: the kept state may need explicit messages, the numbers must not."""
+    maps = [random_map(80, seed=seed, n_frames=2), load("arguments/scheming")]
+    for amap in maps:
+        given = {sorted(amap.claims)[seed]: bool(seed % 2)}
+        plain = evaluate(amap, given=given)
+        explained = evaluate(amap, given=given, explain=True)
+        for cid, res in plain.claims.items():
+            assert explained.claims[cid].credence == res.credence, cid
