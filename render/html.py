@@ -13,7 +13,6 @@ not run or fetch anything.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import functools
 import hashlib
 import html
@@ -152,19 +151,6 @@ def _mean(value: object) -> float:
 def band(lo: float, hi: float) -> str:
     """A 5th-95th percentile band as the tables print it: ``[8%, 22%]``."""
     return f"[{percent(lo, 0)}, {percent(hi, 0)}]"
-
-
-def with_explanations(ev: Evaluation, explained: Evaluation) -> Evaluation:
-    """``ev`` with the explanations of ``explained`` (the same request with ``explain``).
-
-    The explaining pass may differ from the plain one in the last bit of a
-    credence; keeping the plain numbers keeps the page equal to `argmap eval`.
-    """
-    claims = {
-        cid: dataclasses.replace(res, explanation=explained.claims[cid].explanation)
-        for cid, res in ev.claims.items()
-    }
-    return dataclasses.replace(ev, claims=claims)
 
 
 def evaluation_document(ev: Evaluation) -> dict[str, Any]:

@@ -4,7 +4,6 @@ or a self-contained HTML explorer page)."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from argmap.io import write_atomic
 from argmap.options import add_evaluation_options, existing_path, parse_given, parse_set
 from argmap.render.dot import drawing, to_dot
 from argmap.render.graphviz import Picture, RenderError, draw, stderr_log
-from argmap.render.html import ALL, static_html, with_explanations
+from argmap.render.html import ALL, static_html
 from argmap.render.mermaid import to_mermaid, too_big
 from argmap.render.view import Direction, View, auto_direction, make_view
 from argmap.schema import UsageError
@@ -127,17 +126,7 @@ def direction(args: argparse.Namespace, view: View) -> Direction:
 
 def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] | None) -> str:
     """The static explorer page: the picture of every column, and of each frame alone."""
-    # Explanations from a second pass, so the page's numbers stay `argmap eval`'s.
-    explained = evaluate(
-        view.ev.map,
-        given=view.ev.given,
-        set=parse_set(args.set_),
-        frames=args.frame or None,
-        explain=True,
-        band_draws=0,
-    )
-    ev = with_explanations(view.ev, explained)
-    view = dataclasses.replace(view, ev=ev)
+    ev = view.ev
     views = {ALL: view}
     frames = [c for c in ev.columns if c != OVERALL]
     if len(frames) > 1:
@@ -164,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt in _BINARY and to_stdout:
         raise UsageError(f"{fmt} output needs -o FILE")
     # The page shows bands on click; pictures do not, so skip their work.
-    view = build_view(args, band=fmt == "html")
+    view = build_view(args, explain=fmt == "html", band=fmt == "html")
     log = stderr_log("argmap render") if args.verbose else None
     rankdir = direction(args, view)
     data: str | bytes

@@ -28,7 +28,6 @@ from argmap.render.html import (
     cruxes_document,
     evaluation_document,
     page,
-    with_explanations,
 )
 from argmap.render.view import auto_direction, make_view
 from argmap.schema import ArgmapError, ArgumentMap
@@ -136,11 +135,10 @@ class Explorer:
 
         def run() -> Evaluation:
             try:
-                ev = evaluate(amap, given=given, set=sets, band_draws=draws, seed=0)
-                if draws:
-                    return ev
-                # Explanations come from a second pass, so the numbers stay `argmap eval`'s.
-                return with_explanations(ev, evaluate(amap, given=given, set=sets, explain=True))
+                # The band's draws are asked for on their own (after a click): they are slow.
+                return evaluate(
+                    amap, given=given, set=sets, explain=not draws, band_draws=draws, seed=0
+                )
             except ArgmapError as exc:  # unknown ids, bad values, impossible evidence
                 raise BadRequest(str(exc)) from None
 
