@@ -31,9 +31,13 @@ def credence_cell(res: ClaimResult, col: str) -> str:
     if col in res.stderr:
         cell += f" ± {res.stderr[col] * 100:.2g}"
     if col in res.interval:
-        lo, hi = res.interval[col]
-        cell += f" [{percent(lo, 0)}, {percent(hi, 0)}]"
+        cell += " " + band(*res.interval[col])
     return cell
+
+
+def band(lo: float, hi: float) -> str:
+    """A 5th-95th percentile band as the tables print it: ``[8%, 22%]``."""
+    return f"[{percent(lo, 0)}, {percent(hi, 0)}]"
 
 
 def points(delta: float, digits: int = 2) -> str:

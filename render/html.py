@@ -26,7 +26,7 @@ from argmap.engine.result import Evaluation
 from argmap.engine.sensitivity import Crux
 from argmap.schema import ArgumentMap
 
-from .fmt import moving, percent, points
+from .fmt import band, moving, percent, points
 from .style import frame_labels
 
 Mode = Literal["live", "static"]
@@ -146,11 +146,6 @@ def claims_document(ev: Evaluation) -> dict[str, Any]:
 def _mean(value: object) -> float:
     mean = getattr(value, "mean", None)
     return float(mean().p) if callable(mean) else float(value)  # type: ignore[arg-type]
-
-
-def band(lo: float, hi: float) -> str:
-    """A 5th-95th percentile band as the tables print it: ``[8%, 22%]``."""
-    return f"[{percent(lo, 0)}, {percent(hi, 0)}]"
 
 
 def evaluation_document(ev: Evaluation) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from argmap.explorer.server import is_loopback, start
 from argmap.options import existing_path
+from argmap.schema import UsageError
 
 
 def add_parser(sub: Any) -> None:
@@ -43,8 +44,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
-        print(f"argmap serve: error: --port {args.port}: not 0 to 65535", file=sys.stderr)
-        return 2
+        raise UsageError(f"--port {args.port}: not 0 to 65535")
     try:
         server = start(args.map, host=args.host, port=args.port, renderer=args.renderer)
     except OSError as exc:

@@ -22,13 +22,9 @@ from argmap.engine.result import OVERALL, Evaluation
 from argmap.engine.sensitivity import cruxes
 from argmap.options import parse_given, parse_set
 from argmap.render.dot import drawing
+from argmap.render.fmt import band
 from argmap.render.graphviz import Renderer, draw
-from argmap.render.html import (
-    band,
-    cruxes_document,
-    evaluation_document,
-    page,
-)
+from argmap.render.html import cruxes_document, evaluation_document, page
 from argmap.render.view import auto_direction, make_view
 from argmap.schema import ArgmapError, ArgumentMap
 from argmap.schema.suggest import did_you_mean

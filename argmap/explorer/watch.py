@@ -117,8 +117,3 @@ class MapWatcher:
         with self._changed:
             self._changed.wait_for(lambda: self._snapshot.version != version, timeout)
             return self._snapshot.version
-
-    def wake(self) -> None:
-        """Wake every waiter (used when the server stops)."""
-        with self._changed:
-            self._changed.notify_all()
