@@ -40,6 +40,16 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_renderer_option(parser: argparse.ArgumentParser) -> None:
+    """--renderer: which Graphviz lays a picture out (render, report, serve)."""
+    parser.add_argument(
+        "--renderer",
+        choices=["auto", "system", "wasm"],
+        default="auto",
+        help="layout by the system Graphviz `dot`, its WebAssembly build, or either (default)",
+    )
+
+
 def add_output_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
     """-o/--output: a file written atomically; none (or `-`) means stdout."""
     parser.add_argument(

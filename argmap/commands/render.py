@@ -12,7 +12,13 @@ from typing import Any, cast
 from argmap.api import evaluate, load
 from argmap.engine.result import OVERALL
 from argmap.io import write_atomic
-from argmap.options import add_evaluation_options, existing_path, parse_given, parse_set
+from argmap.options import (
+    add_evaluation_options,
+    add_renderer_option,
+    existing_path,
+    parse_given,
+    parse_set,
+)
 from argmap.render.dot import drawing, to_dot
 from argmap.render.graphviz import Picture, RenderError, draw, stderr_log
 from argmap.render.html import ALL, static_html
@@ -56,12 +62,7 @@ def add_view_options(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="left to right, top to bottom, or whichever fits a page better (default)",
     )
-    p.add_argument(
-        "--renderer",
-        choices=["auto", "system", "wasm"],
-        default="auto",
-        help="layout by the system Graphviz `dot`, its WebAssembly build, or either (default)",
-    )
+    add_renderer_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="say on stderr which renderer ran")
 
 

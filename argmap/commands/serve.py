@@ -8,7 +8,7 @@ import webbrowser
 from typing import Any
 
 from argmap.explorer.server import is_loopback, start
-from argmap.options import existing_path
+from argmap.options import add_renderer_option, existing_path
 from argmap.schema import UsageError
 
 
@@ -33,12 +33,7 @@ def add_parser(sub: Any) -> None:
         help="address to listen on (default 127.0.0.1: this machine only)",
     )
     p.add_argument("--open", action="store_true", help="open the page in a web browser")
-    p.add_argument(
-        "--renderer",
-        choices=["auto", "system", "wasm"],
-        default="auto",
-        help="layout by the system Graphviz `dot`, its WebAssembly build, or either (default)",
-    )
+    add_renderer_option(p)
     p.set_defaults(run=run)
 
 
