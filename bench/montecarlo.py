@@ -22,6 +22,9 @@ squigglepy loop (one run of ``--loop-samples``, extrapolated to ``--samples``).
   topological order by DESIGN section 3's structural equations. build =
   reading the map into those distributions, sample = sampling, combining and
   taking the means.
+- squigglepy means: the same model with every uncertain coin
+  ``sq.bernoulli(E[theta])``, as argmap samples it (a coin's outcome has the
+  same distribution either way; README, "What the numbers mean").
 - squigglepy bayesnet: the library's documented Bayes-net idiom,
   ``squigglepy.bayes.bayesnet(event_fn, n)`` with a Python event function that
   draws one sample of every claim (``sq.sample(coin)`` per coin).

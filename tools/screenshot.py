@@ -17,13 +17,15 @@ import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
-from playwright.sync_api import sync_playwright
-
 from argmap.explorer.server import start
+from argmap.io import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's Chromium, and how to start it headless; tests/browser uses the same.
 CHROMIUM = os.environ.get("ARGMAP_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
+# No sandbox: CI containers run as root, and only our own pages are loaded.
+# The rest keeps Chromium off the network (this machine's is closed) and quiet.
+BROWSER_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -32,8 +34,6 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--hide-scrollbars",
-    "--font-render-hinting=none",
 ]
 
 
@@ -42,6 +42,9 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"screenshot: no Chromium at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 1
+    # Imported here, so that tests/browser can take the settings above without it.
+    from playwright.sync_api import sync_playwright
+
     os.chdir(ROOT)  # so the page names the map `arguments/scheming`
     server = start("arguments/scheming", port=0, renderer="wasm")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -49,12 +52,12 @@ def main() -> int:
     query = urlencode({"given": "uniform-over-individuals=false", "claim": "selects-schemer"})
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            args = [*BROWSER_ARGS, "--hide-scrollbars", "--font-render-hinting=none"]
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(f"{server.url}?{query}")
             page.wait_for_selector("#ax-cruxes tr.crux", timeout=60_000)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(out))
+            write_atomic(out, page.screenshot())
             browser.close()
     finally:
         server.shutdown()

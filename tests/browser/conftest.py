@@ -7,26 +7,19 @@ Playwright the tests are skipped with the reason.
 
 from __future__ import annotations
 
-import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("ARGMAP_CHROMIUM", "/usr/bin/chromium"))
-# No sandbox: CI containers run as root; nothing here loads untrusted pages
-# other than our own. The rest keeps Chromium off the network and quiet.
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+# tools/ is not a package: the launch settings live with the screenshot tool.
+from screenshot import BROWSER_ARGS
+from screenshot import CHROMIUM as _CHROMIUM
+
+CHROMIUM = Path(_CHROMIUM)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +31,7 @@ def browser() -> Iterator[Any]:
     except ImportError:
         pytest.skip("Playwright is not installed (pip install playwright)")
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         yield chromium
         chromium.close()
 
