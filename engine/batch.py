@@ -128,11 +128,14 @@ def draw_tables(
     frame: FrameParams,
     given: Mapping[str, bool],
     theta: Mapping[tuple[str, str], np.ndarray],
+    *,
+    evidence: bool = True,
 ) -> tuple[Tables, set[int], int] | None:
     """The frame's tables with each drawn parameter's table batched over its draws;
     None when some table needs logarithms (a probability below 1e-250), which the
-    one-draw pass builds."""
-    tables = frame_tables(s, frame, dict(given))
+    one-draw pass builds. Without ``evidence`` the claims' evidence is left out
+    (for P(K) of a map with groups, as in :func:`.compile.frame_tables`)."""
+    tables = frame_tables(s, frame, dict(given), evidence=evidence)
     size = len(next(iter(theta.values()))) if theta else 1
     arg_index = {a: j for j, a in enumerate(s.arguments)}
     batched: set[int] = set()
@@ -141,7 +144,7 @@ def draw_tables(
         if kind == "credence":
             i = s.claim_index[ident]
             g = s.claim_gate[i]
-            bits = s.evidence_bits.get(ident)
+            bits = s.evidence_bits.get(ident) if evidence else None
             lam = Point(bits * math.log(2)) if bits is not None else None
             truth = given.get(ident)
             if min(p.min(), q.min(), *((lam.p, lam.q) if lam else ())) < _SMALL:
@@ -172,8 +175,13 @@ def draw_tables(
 
 
 def batch_runner(s: Structure, plan: Plan, given: Mapping[str, bool]) -> Batch:
-    """The band's batched pass over one compiled plan."""
+    """The band's batched pass over one compiled plan.
+
+    With groups K, a draw's frame is weighed by P(e, given | K) =
+    P(e, given, K) / P(K), as in the one-draw pass: a second batched pass
+    without evidence and given gives ln P(K) per draw."""
     n = len(s.claims)
+    observed = bool(given) or bool(s.evidence_bits)
 
     def run(
         frame: FrameParams, theta: dict[tuple[str, str], np.ndarray]
@@ -183,6 +191,20 @@ def batch_runner(s: Structure, plan: Plan, given: Mapping[str, bool]) -> Batch:
             return None
         tables, batched, size = drawn
         probs, log_z = infer_batch(plan, tables, batched, n, size)
-        return probs, log_z + tables.log_scale
+        log_z = log_z + tables.log_scale
+        if s.groups:
+            if observed:
+                bare = draw_tables(s, frame, {}, theta, evidence=False)
+                if bare is None:
+                    return None
+                k_tables, k_batched, _ = bare
+                _, log_k = infer_batch(plan, k_tables, k_batched, n, size)
+                log_k = log_k + k_tables.log_scale
+                # a draw under which K itself is impossible goes to the one-draw
+                # pass (which names the group): -inf sends it there
+                log_z = np.where(np.isfinite(log_k), log_z - log_k, -math.inf)
+            else:
+                log_z = np.where(np.isfinite(log_z), 0.0, -math.inf)
+        return probs, log_z
 
     return run

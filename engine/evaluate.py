@@ -7,7 +7,7 @@ and, when exact, one junction tree: a frame is one pass over new tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Literal
 
 from argmap.schema import ArgumentMap
@@ -25,7 +25,7 @@ def evaluate(
     given: Mapping[str, object] | None = None,
     set: Mapping[str, object] | None = None,
     frames: Iterable[str] | None = None,
-    explain: bool = False,
+    explain: bool | Collection[str] = False,
     method: Literal["auto", "exact", "sampled"] = "auto",
     max_memory: int | str = DEFAULT_MAX_MEMORY,
     max_clique_vars: int | None = None,

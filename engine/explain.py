@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 import numpy as np
 
@@ -201,14 +201,21 @@ def explain(
     credence: Mapping[str, np.ndarray],
     rerun: Rerun,
     paths: PathRemoval | None,
+    only: Collection[str] | None = None,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """claim -> column -> argument -> credence with it minus without it, sorted by
     |delta| then id. A column where the evidence is impossible without the
-    argument has no entry for it; |delta| <= NOISE is reported as 0."""
+    argument has no entry for it; |delta| <= NOISE is reported as 0. With
+    ``only``, just those claims are explained (only the arguments touching them
+    are switched off: one claim of a large map costs a few arguments, not all)."""
     index = s.claim_index
     arg_index = {a: j for j, a in enumerate(s.arguments)}
-    out: dict[str, dict[str, dict[str, float]]] = {c: {} for c in s.claims}
-    for aid, claims in touching(amap, s).items():
+    wanted = s.claims if only is None else [c for c in s.claims if c in only]
+    out: dict[str, dict[str, dict[str, float]]] = {c: {} for c in wanted}
+    for aid, touched in touching(amap, s).items():
+        claims = touched if only is None else [c for c in touched if c in only]
+        if not claims:
+            continue
         idx = np.array([index[c] for c in claims], dtype=np.intp)
         removed: dict[str, Outcome] = {}
         for f in req.frames:

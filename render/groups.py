@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from argmap.engine.result import Evaluation
 from argmap.schema import Group
 
 from . import dotquote as dq
 from . import mermaidquote as mq
-from .view import View
+
+if TYPE_CHECKING:  # only in annotations: tables must not pull in networkx (start-up time)
+    from .view import View
 
 COLOUR = "#3b5b92"  # the frames and brackets of groups: a muted blue, apart from edge colours
 _HUB = "_group"  # prefix of bracket node ids in DOT (map ids cannot start with "_")

@@ -115,6 +115,39 @@ def test_render_error_is_exit_1(
     assert "argmap sensitivity: no font to draw text with" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [("render", ["-o", "map.png"]), ("render", ["-o", "map.html"]), ("report", ["-o", "r.md"])],
+)
+def test_render_and_report_leave_render_errors_to_the_one_handler(
+    command: str,
+    extra: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No command catches RenderError itself: cli.exit_code reports it (sanitised, exit 1)
+    and nothing is written."""
+    import argmap.cli as cli
+    import argmap.render.graphviz as gv
+    from argmap.cli import main
+
+    def fail(*_a: object, **_k: object) -> bytes:
+        raise argmap.RenderError("no Graphviz \x1b[31mhere")
+
+    seen: list[str] = []
+    real = cli.exit_code
+    monkeypatch.setattr(cli, "exit_code", lambda c, e: seen.append(type(e).__name__) or real(c, e))
+    monkeypatch.setattr(gv, "layout", lambda renderer="auto": gv.Layout("broken", fail))
+    monkeypatch.chdir(tmp_path)
+    path = str(ROOT / "arguments" / "examples" / "power-seeking.yaml")
+    assert main([command, path, *extra]) == 1
+    err = capsys.readouterr().err
+    assert f"argmap {command}: no Graphviz \\u001b[31mhere" in err, err
+    assert seen == ["RenderError"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_old_argument_order_is_understood(capsys: pytest.CaptureFixture[str]) -> None:
     from argmap.cli import main
 

@@ -216,3 +216,44 @@ def test_batched_band_equals_one_draw_at_a_time(seed: int, monkeypatch: pytest.M
                 pytest.approx(want[0], abs=1e-12),
                 pytest.approx(want[1], abs=1e-12),
             )
+
+
+@pytest.mark.parametrize(
+    ("seed", "p_evidence"), [(1, 0.0), (2, 0.15), (3, 0.3), (4, 0.15)], ids=str
+)
+def test_batched_band_with_groups_equals_one_draw_at_a_time(
+    seed: int, p_evidence: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With groups, the batched band weighs each draw's frames by P(e | K) as the
+    one-draw pass does (a second batched pass gives P(K)); no evidence gives equal weights."""
+    import argmap.engine.batch as batch_mod
+    import argmap.engine.model as model_mod
+    from argmap.engine.generate import random_map
+
+    amap = random_map(
+        30,
+        seed,
+        p_uncertain=0.4,
+        p_evidence=p_evidence,
+        n_frames=2,
+        groups=(("exactly-one", 3), ("at-most-one", 3)),
+        group_span=12,
+    )
+    calls = []
+    real = batch_mod.infer_batch
+    monkeypatch.setattr(
+        batch_mod, "infer_batch", lambda *a: calls.append(1) or real(*a)  # type: ignore[func-returns-value]
+    )
+    batched = engine_evaluate(amap, band_draws=200, seed=seed)
+    assert calls, "the band did not take the batched pass"
+    monkeypatch.setattr(model_mod, "batchable", lambda plan: False)
+    single = engine_evaluate(amap, band_draws=200, seed=seed)
+    assert batched.band is not None and single.band is not None
+    assert batched.band.used == single.band.used
+    for cid, res in batched.claims.items():
+        for col, (lo, hi) in res.interval.items():
+            want = single.claims[cid].interval[col]
+            assert (lo, hi) == (
+                pytest.approx(want[0], abs=1e-12),
+                pytest.approx(want[1], abs=1e-12),
+            ), (cid, col)

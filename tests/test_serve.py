@@ -20,7 +20,7 @@ from serving import POWER, SCHEMING, edit, get_json, request, serving, wait_for
 from argmap.cli import main
 from argmap.engine.sensitivity import cruxes
 from argmap.explorer.server import ExplorerServer
-from argmap.render.fmt import band, percent
+from argmap.render.fmt import band, moving, percent, points
 from argmap.schema.loader import load
 
 _opened: list[str] | None = None
@@ -113,6 +113,29 @@ def test_claim_details_match_the_cli(scheming: ExplorerServer, tmp_path: Path) -
     assert [c["claim"] for c in doc["cruxes"]] == [c.claim for c in found[:10]]
     assert doc["cruxes"][0]["p"] == found[0].probability
     assert doc["cruxes"][0]["shown"]["p"] == percent(found[0].probability)
+
+
+@pytest.mark.parametrize("cid", ["counting-4", "selects-schemer", "uniform-over-individuals"])
+def test_explanation_comes_with_the_click_not_the_what_if(
+    scheming: ExplorerServer, tmp_path: Path, cid: str
+) -> None:
+    """A what-if computes no explanations; a claim's details carry that claim's, equal to
+    `argmap eval --explain` (arguments that change nothing left out, as the panel shows)."""
+    q = "given=uniform-over-individuals%3Dtrue"
+    status, state = get_json(scheming, f"/api/state?{q}")
+    assert status == 200, state
+    assert all(not c["explanation"] for c in state["claims"].values())
+    status, doc = get_json(scheming, f"/api/claim?id={cid}&{q}")
+    assert status == 200, doc
+    want = eval_json(
+        tmp_path, scheming.explorer.watcher.path, "--explain", "--given", "uniform-over-individuals=true"
+    )["claims"][cid]["explanation"]
+    assert doc["explanation"] == moving(want)
+    assert doc["explanation_shown"] == {
+        col: {a: points(d) for a, d in deltas.items()} for col, deltas in doc["explanation"].items()
+    }
+    if cid == "counting-4":
+        assert doc["explanation"]["overall"], "counting-4 has arguments that move it"
 
 
 def test_claim_details_without_frames(tmp_path: Path) -> None:

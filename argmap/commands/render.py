@@ -27,7 +27,7 @@ from argmap.options import (
 )
 from argmap.progress import working
 from argmap.render.dot import drawing, to_dot
-from argmap.render.graphviz import Picture, RenderError, draw, slow_layout, stderr_log
+from argmap.render.graphviz import Picture, draw, slow_layout, stderr_log
 from argmap.render.html import ALL, static_html
 from argmap.render.mermaid import to_mermaid, too_big
 from argmap.render.terminal import sanitize
@@ -189,12 +189,10 @@ def run(args: argparse.Namespace) -> int:
     log = stderr_log("argmap render") if args.verbose else None
     rankdir = direction(args, view)
     data: str | bytes
+    # A RenderError (no Graphviz, no fonts, a layout that failed) reaches cli.exit_code:
+    # exit 1 with its message, as every other error of the input's.
     if fmt == "html":
-        try:
-            data = html_page(args, view, log)
-        except RenderError as exc:
-            print(f"argmap render: {exc}", file=sys.stderr)
-            return 1
+        data = html_page(args, view, log)
     elif fmt == "dot":
         data = to_dot(view, rankdir=rankdir)
         if log:
@@ -206,19 +204,15 @@ def run(args: argparse.Namespace) -> int:
         if problem := too_big(data):
             print(f"argmap render: warning: {problem}; draw less with --focus", file=sys.stderr)
     else:
-        try:
-            picture = cast(Picture, fmt)
-            with layout_feedback(nodes(view), "argmap render"):
-                data = draw(
-                    drawing(view, rankdir=rankdir),
-                    picture,
-                    renderer=args.renderer,
-                    log=log,
-                    warn=stderr_log("argmap render"),
-                )
-        except RenderError as exc:
-            print(f"argmap render: {exc}", file=sys.stderr)
-            return 1
+        picture = cast(Picture, fmt)
+        with layout_feedback(nodes(view), "argmap render"):
+            data = draw(
+                drawing(view, rankdir=rankdir),
+                picture,
+                renderer=args.renderer,
+                log=log,
+                warn=stderr_log("argmap render"),
+            )
     if to_stdout:
         # Text for a terminal (binary formats were refused above): no escape sequence
         # or bidi override from the map reaches it; in a file, each format escapes its own.

@@ -17,7 +17,7 @@ from argmap.commands.render import (
 from argmap.io import check_output, write_output
 from argmap.options import add_evaluation_options, existing_path
 from argmap.render.dot import drawing
-from argmap.render.graphviz import RenderError, draw, stderr_log
+from argmap.render.graphviz import draw, stderr_log
 from argmap.render.mermaid import to_mermaid, too_big
 from argmap.render.report import report_markdown
 from argmap.render.terminal import sanitize
@@ -98,14 +98,9 @@ def run(args: argparse.Namespace) -> int:
         text = report_markdown(view.ev, mermaid=flowchart, claims=claims)
     else:
         svg = report.with_suffix(".svg")
-        try:
-            with layout_feedback(nodes(view), "argmap report"):
-                picture = draw(
-                    drawing(view, rankdir=rankdir), "svg", renderer=args.renderer, log=log
-                )
-        except RenderError as exc:
-            print(f"argmap report: {exc}", file=sys.stderr)
-            return 1
+        # a RenderError reaches cli.exit_code (exit 1), before anything is written
+        with layout_feedback(nodes(view), "argmap report"):
+            picture = draw(drawing(view, rankdir=rankdir), "svg", renderer=args.renderer, log=log)
         write_output(svg, picture)
         text = report_markdown(view.ev, image=svg.name, claims=claims)
     if args.people:

@@ -27,7 +27,7 @@ from argmap.engine.people import POOLED, disagree, evaluate_people, pooled_evalu
 from argmap.engine.result import OVERALL, Evaluation
 from argmap.options import parse_given, parse_set
 from argmap.render.dot import drawing, heading_dot, legend_dot
-from argmap.render.fmt import band, flat
+from argmap.render.fmt import band, flat, moving, points
 from argmap.render.graphviz import Renderer, compose, layout
 from argmap.render.html import cruxes_document, evaluation_document, page
 from argmap.render.people import disagreement_document
@@ -209,6 +209,7 @@ class Explorer:
         self._bands = _Memo(16)
         self._svgs = _Memo(32)
         self._cruxes = _Memo(64)
+        self._explanations = _Memo(64)
         self._models = _Memo(4)  # map version -> its compiled Model
         self._layouts = _Memo(8)  # (map version, frame) -> the first layout drawn
         # The WebAssembly Graphviz is one instance: one layout at a time.
@@ -251,11 +252,11 @@ class Explorer:
                     # the people's pooled credences (no explanations or bands of a pool)
                     people = evaluate_people(amap, given=given, set=sets, band_draws=0)
                     return pooled_evaluation(people)
-                # The band's draws are asked for on their own (after a click): they are slow.
+                # The band's draws and the explanations are asked for on their own,
+                # after a click (:meth:`claim`): they are slow, and a what-if needs neither.
                 return model.evaluate(
                     given=given,
                     set=sets,
-                    explain=not draws,
                     band_draws=draws,
                     progress=stop_if_superseded,
                 )
@@ -338,6 +339,13 @@ class Explorer:
         ev = self._evaluation(snap, w, ticket)
         self._check_frame(ev, w.frame)
         doc: dict[str, Any] = {"id": cid, "version": snap.version}
+        if w.person != POOLED:  # a pool of people has no explanation (docs/people.md)
+            explanation = self._explanation(snap, w, cid, ticket)
+            doc["explanation"] = explanation
+            doc["explanation_shown"] = {
+                col: {aid: points(d) for aid, d in deltas.items()}
+                for col, deltas in explanation.items()
+            }
         res = self._evaluation(snap, w, ticket, BAND_DRAWS).claims[cid]
         bands = {col: lh for col, lh in res.interval.items() if not flat(*lh)}
         doc["interval"] = {col: [lo, hi] for col, (lo, hi) in bands.items()}
@@ -367,6 +375,25 @@ class Explorer:
         )
         doc["disagreement"] = self._disagreement(snap, w, cid, frames)
         return doc
+
+    def _explanation(
+        self, snap: Snapshot, w: WhatIf, cid: str, ticket: Ticket
+    ) -> dict[str, dict[str, float]]:
+        """What each argument touching ``cid`` contributes to it, per column: only
+        the arguments around that claim are switched off (docs/explorer.md)."""
+        given, sets = w.parsed()
+
+        def run() -> dict[str, dict[str, float]]:
+            try:
+                ev = self._model(snap, w.person).evaluate(given=given, set=sets, explain=[cid])
+            except ArgmapError as exc:
+                raise BadRequest(str(exc)) from None
+            return moving(ev.claims[cid].explanation)
+
+        return self._explanations.get(
+            (snap.map_version, w.given, w.set, w.person, cid),
+            lambda: self.admission.run(ticket, run),
+        )
 
     def _disagreement(
         self, snap: Snapshot, w: WhatIf, cid: str, frames: list[str] | None

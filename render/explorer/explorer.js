@@ -579,8 +579,19 @@
 
   function drawExplanation(c) {
     const col = current() || doc.columns[0];
-    const deltas = own(c.explanation_shown, col);
     const box = $("ax-explanation");
+    // Live, a claim's explanation comes with its details (computed on the click,
+    // not on every what-if); the static page has them all in its document.
+    let shown = c.explanation_shown;
+    if (live) {
+      if (!details || details.id !== ui.claim) {
+        const title = "What each argument contributes";
+        box.replaceChildren(el("h3", title), el("p", "computing…", "muted"));
+        return;
+      }
+      shown = details.explanation_shown;
+    }
+    const deltas = own(shown, col);
     if (!deltas) {
       box.replaceChildren();
       return;

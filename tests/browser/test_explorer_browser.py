@@ -83,6 +83,9 @@ def test_what_if_in_the_live_page(page: Any, scheming: Path, tmp_path: Path) -> 
         # the server works through each clicked claim's band and cruxes in turn: on a
         # loaded two-core machine that takes tens of seconds for this map
         expect(page.locator("#ax-cruxes tr.crux").first).to_be_visible(timeout=60_000)
+        # the clicked claim's explanation came with its details (a what-if has none)
+        expect(page.locator("#ax-explanation h3")).to_contain_text("What each argument contributes")
+        expect(page.locator("#ax-explanation td a").first).to_be_visible()
 
         # the URL holds the what-if: a reload shows the same page
         page.reload()
@@ -125,6 +128,9 @@ def test_static_page(page: Any, scheming: Path, tmp_path: Path) -> None:
     expect(page.locator("#ax-claim-id")).to_have_text(PREMISE)
     expect(overall(page)).to_have_text(eval_shown(tmp_path, scheming, PREMISE))
     expect(page.locator("#ax-assume-false")).to_be_hidden()  # what-if needs the server
+    node(page, "selects-schemer").click()  # the static page holds every explanation
+    expect(page.locator("#ax-explanation td a").first).to_be_visible()
+    node(page, PREMISE).click()
     page.locator("#ax-frame").select_option("contributors-to-reward")
     expect(node(page, PREMISE)).not_to_contain_text("overall")
     expect(page.locator("#ax-credences tr.current td").first).to_have_text("contributors-to-reward")
