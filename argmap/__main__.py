@@ -10,7 +10,7 @@ import sys
 # value the user set is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from argmap.cli import main  # noqa: E402  (after the environment is set)
+from argmap.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from argmap import __version__
 from argmap._exceptions import ArgmapError, MapError, UsageError
+from argmap._words import cli_words
 from argmap.io import check_output
 from argmap.render.terminal import sanitize
 
@@ -92,8 +93,9 @@ def _unlisted() -> list[str]:
 
 
 def cli_message(exc: UsageError) -> str:
-    """The library's message in the command line's words: ``set x: ...`` -> ``--set x: ...``."""
-    text = str(exc)
+    """The library's message in the command line's words: ``set x: ...`` -> ``--set x: ...``,
+    ``max_memory=`` -> ``--max-memory`` (:mod:`argmap._words`)."""
+    text = cli_words(str(exc))
     option = exc.option
     if option is None:
         return text
@@ -107,13 +109,13 @@ def exit_code(command: str, exc: BaseException) -> int:
     Messages quote map content (keys, values, ids): sanitised, as every text output."""
     if isinstance(exc, MapError):
         for problem in exc.problems:
-            print(sanitize(str(problem)), file=sys.stderr)
+            print(sanitize(cli_words(str(problem))), file=sys.stderr)
         return EXIT_PROBLEMS
     if isinstance(exc, UsageError):
         print(sanitize(f"argmap {command}: error: {cli_message(exc)}"), file=sys.stderr)
         return EXIT_USAGE
     if isinstance(exc, ArgmapError):  # EvaluationError, RenderError, OutputError: the input's
-        print(sanitize(f"argmap {command}: {exc}"), file=sys.stderr)
+        print(sanitize(f"argmap {command}: {cli_words(str(exc))}"), file=sys.stderr)
         return EXIT_PROBLEMS
     if isinstance(exc, KeyboardInterrupt):
         return 130

@@ -7,10 +7,16 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from argmap._words import cli_words
 from argmap.schema import ArgumentMap, UsageError
 from argmap.schema.values import Beta, Interval, parse_truth
+
+if TYPE_CHECKING:  # `check` imports this module and must not load the engine
+    from argmap.engine.result import Evaluation
 
 
 def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
@@ -115,11 +121,19 @@ def _uncertain(amap: ArgumentMap) -> bool:
     return any(isinstance(v, Interval | Beta) for v in values)
 
 
+def in_cli_words(ev: Evaluation) -> Evaluation:
+    """The evaluation with its warnings in the command line's words (``--max-memory``
+    for ``max_memory=``), for the tables, reports and JSON the command line writes."""
+    if not ev.warnings:
+        return ev
+    return replace(ev, warnings=[cli_words(w) for w in ev.warnings])
+
+
 def print_warnings(command: str, warnings: Sequence[str]) -> None:
     """An evaluation's warnings on stderr: a CSV or a picture has no room for them,
     and a text table may go to a file nobody reads right away."""
     for warning in warnings:
-        print(f"argmap {command}: warning: {warning}", file=sys.stderr)
+        print(f"argmap {command}: warning: {cli_words(warning)}", file=sys.stderr)
 
 
 def add_renderer_option(parser: argparse.ArgumentParser) -> None:

@@ -131,8 +131,8 @@ class Model:
                 what = _too_large(s, n, exc)
                 if self.method == "exact":
                     raise EvaluationError(
-                        f"{what}; raise the budget (--max-memory, or max_memory= in the "
-                        "library) or estimate by sampling (--method sampled)"
+                        f"{what}; raise the budget (max_memory=) or estimate by "
+                        'sampling (method="sampled")'
                     ) from None
                 largest = exc.largest
                 warnings.append(f"{what}: estimated by sampling instead")
@@ -215,7 +215,7 @@ class Model:
                     warnings.append(
                         f"in {name} the evidence is so unlikely under the map that "
                         f"{samples:,} samples count as {ess:,.0f}; the ± understates the error "
-                        "(compute exactly with a larger --max-memory, or draw more --samples)"
+                        "(compute exactly with a larger max_memory=, or draw more samples=)"
                     )
         frame_results = {
             f.name: FrameResult(
@@ -243,8 +243,8 @@ class Model:
                 raise UsageError(
                     f"a band of {band_draws:,} draws holds {band_draws:,} x {len(s.claims):,} "
                     f"credences per column ({format_bytes(need)}), over the "
-                    f"{format_bytes(self.budget)} memory budget: draw fewer (--samples) "
-                    "or raise --max-memory"
+                    f"{format_bytes(self.budget)} memory budget: draw fewer (band_draws=) "
+                    "or raise max_memory="
                 )
             batch = batch_runner(s, plan, req.given) if plan and batchable(plan) else None
             size = batch_size(plan) if plan is not None else 1
@@ -375,9 +375,9 @@ def _refuse_collapsed(
         f"{why}sampling cannot estimate this map: the evidence (or given, or groups) is so "
         "unlikely under it that "
         f"{samples:,} samples count as almost none (effective samples per frame: {where}). "
-        "Options: compute exactly with a larger --max-memory"
-        + (", or --method exact" if method == "sampled" else "")
-        + "; draw far more --samples; or evaluate less (--frame, fewer --given)"
+        "Options: compute exactly with a larger max_memory="
+        + (', or method="exact"' if method == "sampled" else "")
+        + "; draw far more samples=; or evaluate less (frames=, fewer given=)"
     )
 
 
@@ -531,14 +531,14 @@ def culprits(s: Structure, req: Request, variables: list[int]) -> tuple[str, ...
 
 
 def _why(req: Request, frame: FrameParams | None, cid: str) -> str:
-    """`` (--set made its base credence 0%)`` when a what-if made the given claim's
+    """`` (set= made its base credence 0%)`` when a what-if made the given claim's
     base credence contradict the given (then nothing else is to blame)."""
     base = frame.credence.get(cid) if frame is not None else None
     if f"{cid}.credence" not in req.overrides or base is None or base.p not in (0.0, 1.0):
         return ""
     if (base.p == 1.0) == req.given[cid]:
         return ""
-    return f" (--set made its base credence {base.p:.0%})"
+    return f" (set= made its base credence {base.p:.0%})"
 
 
 def _culprit(amap: ArgumentMap, req: Request, frame: FrameParams | None, c: str) -> str:

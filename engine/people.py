@@ -112,7 +112,7 @@ def select_people(amap: ArgumentMap, people: Sequence[str] | None) -> list[str]:
     if not amap.people:
         raise UsageError(
             f"{amap.name} has no person overlays; add files with `person: ID` to its "
-            "directory, or give them with --person FILE"
+            "directory, or give them with people=[FILE]"
         )
     if people is None:
         return sorted(amap.people)
@@ -474,7 +474,7 @@ def _column(ea: Evaluation, eb: Evaluation) -> str:
         return common[0]
     raise UsageError(
         "the two people's frames carry no common overall credence; "
-        f"choose one frame with --frame ({', '.join(common) or 'none in common'})"
+        f"choose one frame with frames= ({', '.join(common) or 'none in common'})"
     )
 
 

@@ -295,7 +295,6 @@ def slow_layout(nodes: int) -> str | None:
     )
 
 
-
 def draw(
     drawing: Drawing,
     fmt: Picture,

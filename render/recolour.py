@@ -106,9 +106,7 @@ def recolour(svg: str, before: View, after: View) -> str | None:
         if span is None or len(old_l) != len(new_l):
             return None
         if old_l != new_l:
-            replaced = _replace_texts(
-                svg[span[0] : span[1]], list(zip(old_l, new_l, strict=True))
-            )
+            replaced = _replace_texts(svg[span[0] : span[1]], list(zip(old_l, new_l, strict=True)))
             if replaced is None:
                 return None
             edits.append((span[0], span[1], replaced))

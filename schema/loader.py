@@ -103,7 +103,7 @@ def load(path: str | Path, people: Sequence[str | Path] = ()) -> ArgumentMap:
         extra += [(os.fspath(f), read_map_file(f, beside)) for f in map_files(beside)]
     for p in people:
         if not Path(p).is_file():
-            raise UsageError(f"--person {os.fspath(p)}: no such file")
+            raise UsageError(f"person overlay {os.fspath(p)}: no such file", option="person")
         extra.append((os.fspath(p), read_map_file(Path(p), Path(p).parent)))
     with _collector_paused():
         return load_blobs(os.fspath(path), read_map(path), extra)
@@ -205,7 +205,7 @@ def _build(name: str, sources: Sequence[Source], extra: Sequence[Source] = ()) -
                 Problem(
                     where,
                     "only person overlays here (files with `person:`); an overlay needs "
-                    "the map it applies to: give the map, and the overlay with --person",
+                    "the map it applies to: give the map, and the overlay with people=[FILE]",
                 )
             ]
         )
@@ -216,7 +216,7 @@ def _build(name: str, sources: Sequence[Source], extra: Sequence[Source] = ()) -
                 [
                     Problem(
                         src.at(),
-                        "not a person overlay: files given with --person or kept in a "
+                        "not a person overlay: files given with people=[FILE] or kept in a "
                         "NAME.people/ directory need a top-level `person: ID`",
                     )
                 ]

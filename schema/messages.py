@@ -40,7 +40,7 @@ _EXPECTED = {
     "text": "text",
     "source": "text",
     "notes": "text",
-    "label": "a short text (at most 16 characters), e.g. \"1.2\"",
+    "label": 'a short text (at most 16 characters), e.g. "1.2"',
     "title": "text",
     "tags": "a list of text",
     "weight": "a number",

@@ -90,7 +90,7 @@ def validate_source(src: Source) -> FileNodes:
                 out.problems.append(
                     Problem(
                         src.locate_key(path),
-                        f"{_NOUN[section]} id '{nid}' ends in '.{attr}', which --set reads as "
+                        f"{_NOUN[section]} id '{nid}' ends in '.{attr}', which a set= key reads as "
                         f"the {attr} of '{stem}'; rename it, e.g. '{stem}-{attr}'",
                     )
                 )

@@ -126,9 +126,7 @@ HOSTILE = {
         "graph": {
             "text": NASTY[2],
             "credence": 0.3,
-            "evidence": [
-                {"text": NASTY[4], "bits": -3.5, "source": NASTY[1], "notes": NASTY[5]}
-            ],
+            "evidence": [{"text": NASTY[4], "bits": -3.5, "source": NASTY[1], "notes": NASTY[5]}],
         },
         "subgraph": {"text": NASTY[3]},
         "x.y_z-1": {"text": NASTY[5], "credence": 0.2},

@@ -69,6 +69,52 @@ def test_cli_adds_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--set ps-timelinez: unknown claim" in capsys.readouterr().err
 
 
+def _grid_over_budget() -> argmap.ArgumentMap:
+    from argmap.engine.generate import grid_map_data
+    from argmap.schema.loader import from_data
+
+    return from_data(grid_map_data(300, 8, 1, p_evidence=0.3), "grid.yaml")
+
+
+def test_memory_and_sampling_remedies_speak_library_words() -> None:
+    """Library messages name parameters (``max_memory=``), never the command line's flags."""
+    grid = _grid_over_budget()
+    with pytest.raises(argmap.EvaluationError) as exc:
+        argmap.evaluate(grid, method="exact", max_memory="1MB")
+    assert "max_memory=" in str(exc.value) and 'method="sampled"' in str(exc.value)
+    assert "--" not in str(exc.value)
+    with pytest.raises(argmap.SamplingCollapsedError) as collapsed:
+        argmap.evaluate(grid, method="sampled", samples=200, band_draws=0)
+    assert "--" not in str(collapsed.value) and "samples=" in str(collapsed.value)
+    m = argmap.loads(
+        "argmap: 1\nclaims: {a: {credence: 10% to 30%}}\n", "band.yaml"
+    )  # one uncertain value: a band
+    with pytest.raises(argmap.UsageError) as band:
+        argmap.evaluate(m, band_draws=10**9, max_memory="1MB")
+    assert "band_draws=" in str(band.value) and "--" not in str(band.value)
+
+
+def test_cli_says_the_same_with_its_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line prints the library's message with its flags (argmap._words)."""
+    import yaml
+
+    from argmap.cli import main
+    from argmap.engine.generate import grid_map_data
+
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump(grid_map_data(300, 8, 1, p_evidence=0.3)))
+    assert main(["eval", str(path), "--method", "exact", "--max-memory", "1MB"]) == 1
+    err = capsys.readouterr().err
+    assert "raise the budget (--max-memory) or estimate by sampling (--method sampled)" in err
+    assert "max_memory=" not in err
+    assert main(["eval", str(path), "--method", "sampled", "--samples", "200"]) == 1
+    err = capsys.readouterr().err
+    assert "draw far more --samples" in err and "(--frame, fewer --given)" in err, err
+    assert "samples=" not in err
+
+
 def test_import_is_lazy() -> None:
     code = "import sys, argmap; print('numpy' in sys.modules, 'pydantic' in sys.modules)"
     out = subprocess.run(

@@ -183,7 +183,7 @@ def test_an_impossible_given_blames_itself_not_evidence_sharing_its_clique() -> 
     with pytest.raises(ImpossibleEvidenceError) as exc:
         evaluate(amap, given={"x": True}, set={"x": 0})
     assert str(exc.value) == (
-        "impossible evidence: given x=true (--set made its base credence 0%) has probability zero"
+        "impossible evidence: given x=true (set= made its base credence 0%) has probability zero"
     )
     with pytest.raises(ImpossibleEvidenceError, match=r"given t=true has probability zero$"):
         evaluate(amap, given={"t": True}, set={"g.strength": 0})

@@ -242,7 +242,9 @@ def test_batched_band_with_groups_equals_one_draw_at_a_time(
     calls = []
     real = batch_mod.infer_batch
     monkeypatch.setattr(
-        batch_mod, "infer_batch", lambda *a: calls.append(1) or real(*a)  # type: ignore[func-returns-value]
+        batch_mod,
+        "infer_batch",
+        lambda *a: calls.append(1) or real(*a),  # type: ignore[func-returns-value]
     )
     batched = engine_evaluate(amap, band_draws=200, seed=seed)
     assert calls, "the band did not take the batched pass"

@@ -188,7 +188,7 @@ def test_sampling_never_prints_zero_for_1_in_2_to_the_30() -> None:
     )
     res = evaluate(amap, method="sampled").claims["c"]
     assert abs(res.credence["default"] - 0.5) <= 4 * res.stderr["default"] < 0.01
-    with pytest.raises(SamplingCollapsedError, match=r"--max-memory.*--samples"):
+    with pytest.raises(SamplingCollapsedError, match=r"max_memory=.*samples="):
         evaluate(from_data(_upstream_30()), method="sampled")
     assert evaluate(from_data(_upstream_30())).claims["c"].credence["default"] == 0.5
 

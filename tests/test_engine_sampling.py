@@ -67,7 +67,7 @@ def _upstream(premise: object, bits: float) -> dict[str, object]:
 
 def test_sampling_refuses_when_no_sample_reaches_the_evidence() -> None:
     # No sample ever has p: every estimate would be 0.0 (the truth is 0.5).
-    with pytest.raises(SamplingCollapsedError, match="--max-memory"):
+    with pytest.raises(SamplingCollapsedError, match="max_memory="):
         evaluate(from_data(_upstream("1:2^100", 100)), method="sampled", samples=10_000)
 
 
@@ -87,7 +87,7 @@ def test_exact_only_refuses_a_too_large_tree() -> None:
     amap = random_map(30, 1)
     with pytest.raises(EvaluationError, match=r"clique of .* over the limits"):
         evaluate(amap, method="exact", max_clique_vars=2)
-    with pytest.raises(EvaluationError, match=r"over the 1 MB memory budget.*--max-memory"):
+    with pytest.raises(EvaluationError, match=r"over the 1 MB memory budget.*max_memory="):
         evaluate(random_map(300, 1, window=40), method="exact", max_memory="1MB")
 
 

@@ -64,7 +64,7 @@ def test_case_gives_exactly_its_located_lines(
 
 
 def test_subnormal_interval_is_evaluated() -> None:
-    """"1:2^1074 to 1:2^1073": its mean, far in the tail where expit(z) = e^z, is the
+    """ "1:2^1074 to 1:2^1073": its mean, far in the tail where expit(z) = e^z, is the
     log-normal mean exp(mu + sigma^2 / 2), computed here in log space."""
     value = parse_value("1:2^1074 to 1:2^1073")
     assert isinstance(value, Interval)
@@ -106,9 +106,7 @@ def test_weights_near_the_largest_float_are_relative(
     code, out, err = run(capsys, "eval", str(path), "--format", "json")
     assert code == 0, err
     assert {f: d["weight"] for f, d in json.loads(out)["frames"].items()} == {"f": 0.5, "g": 0.5}
-    code, out, err = run(
-        capsys, "eval", str(path), "--format", "json", "--set", "f.weight=1.7e308"
-    )
+    code, out, err = run(capsys, "eval", str(path), "--format", "json", "--set", "f.weight=1.7e308")
     assert code == 0, err
     assert json.loads(out)["frames"]["f"]["weight"] == pytest.approx(1.7 / 2.7)
 
@@ -139,9 +137,7 @@ def test_set_key_has_one_reading(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 
 @pytest.mark.parametrize("fmt", ["text", "md", "csv", "json"])
-def test_eval_never_prints_escapes(
-    fmt: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_eval_never_prints_escapes(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "eval", str(VALID_ESCAPES), "--format", fmt)
     assert code == 0, err
     assert not unsafe_in(out + err)
@@ -159,9 +155,7 @@ def test_colour_table_keeps_only_its_own_codes() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "github", "json"])
-def test_check_messages_never_print_escapes(
-    fmt: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_check_messages_never_print_escapes(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "--format", fmt, str(ESCAPES))
     assert code == 1
     assert not unsafe_in(out + err)
@@ -285,9 +279,7 @@ def test_explorer_drops_superseded_work(monkeypatch: pytest.MonkeyPatch) -> None
     adm = app.Admission(lambda: version[0])
     release = threading.Event()
     busy = [adm.ticket(f"busy{i}", 1) for i in range(app.RUNNING)]
-    runners = [
-        threading.Thread(target=adm.run, args=(t, release.wait), daemon=True) for t in busy
-    ]
+    runners = [threading.Thread(target=adm.run, args=(t, release.wait), daemon=True) for t in busy]
     for r in runners:
         r.start()
     old = adm.ticket("state", 1)

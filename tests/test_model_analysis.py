@@ -176,7 +176,6 @@ def test_queries_do_not_leak_into_each_other() -> None:
             assert got.claims[cid].credence == res.credence, (q, cid)
 
 
-
 def test_a_premise_the_claim_requires_leaves_exactly_zero_when_false() -> None:
     # P(C | not X) from 1 - P(X | C) was rounding error (3e-17, printed 3e-15%) when C
     # requires X; such a side is conditioned on directly instead.

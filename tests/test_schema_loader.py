@@ -205,9 +205,10 @@ def test_a_claims_label_is_the_text_as_written() -> None:
         "  c: {credence: 1, label: 2}\n  d: {credence: 1}\n"
     )
     assert [amap.claims[c].label for c in "abcd"] == ["1.10", "fn 3", "2", None]
-    assert from_data({"argmap": 1, "claims": {"a": {"credence": 1, "label": 1.2}}}).claims[
-        "a"
-    ].label == "1.2"
+    assert (
+        from_data({"argmap": 1, "claims": {"a": {"credence": 1, "label": 1.2}}}).claims["a"].label
+        == "1.2"
+    )
     with pytest.raises(MapError, match=r"3:27: label of claim 'a' must be a short text"):
         loads("argmap: 1\nclaims:\n  a: {credence: 1, label: this is far too long a label}\n")
     # Only a claim has a label: elsewhere the key stays unknown.

@@ -127,9 +127,9 @@ def test_explanation_comes_with_the_click_not_the_what_if(
     assert all(not c["explanation"] for c in state["claims"].values())
     status, doc = get_json(scheming, f"/api/claim?id={cid}&{q}")
     assert status == 200, doc
-    want = eval_json(
-        tmp_path, scheming.explorer.watcher.path, "--explain", "--given", "uniform-over-individuals=true"
-    )["claims"][cid]["explanation"]
+    path = scheming.explorer.watcher.path
+    assumed = ["--given", "uniform-over-individuals=true"]
+    want = eval_json(tmp_path, path, "--explain", *assumed)["claims"][cid]["explanation"]
     assert doc["explanation"] == moving(want)
     assert doc["explanation_shown"] == {
         col: {a: points(d) for a, d in deltas.items()} for col, deltas in doc["explanation"].items()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import Any
 
+from argmap._words import cli_words
 from argmap.io import emit
 from argmap.options import existing_path
 from argmap.render.problems import (
@@ -57,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
                 len(amap.groups),
             )
         )
-    problems.sort()
+    # in the command line's words: "which a --set key reads as", not "set= key"
+    problems = sorted(replace(p, message=cli_words(p.message)) for p in problems)
     if args.format == "json":
         emit(problems_json(problems, maps), None)
     elif args.format == "github":

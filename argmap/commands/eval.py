@@ -22,6 +22,7 @@ from argmap.options import (
     bounded_int,
     default_band_draws,
     existing_path,
+    in_cli_words,
     load_map,
     parse_given,
     parse_set,
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     if args.people:
         return _people(args, amap, options)
     with progress_bar("Monte Carlo") as progress:
-        ev = evaluate(amap, progress=progress, **options)
+        ev = in_cli_words(evaluate(amap, progress=progress, **options))
     print_warnings("eval", ev.warnings)
     if args.as_ and args.format in ("text", "md"):
         person = f"{args.as_}"

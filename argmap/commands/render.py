@@ -20,6 +20,7 @@ from argmap.options import (
     add_renderer_option,
     default_band_draws,
     existing_path,
+    in_cli_words,
     load_map,
     parse_given,
     parse_set,
@@ -119,16 +120,18 @@ def build_view(args: argparse.Namespace, *, explain: bool = False, band: bool = 
     do not show it, so they skip its work."""
     # Names and locations relative to the repository: pages get published.
     amap = publishable(load_map(args), args.map)
-    ev = evaluate(
-        amap,
-        given=parse_given(args.given),
-        set=parse_set(args.set_),
-        frames=args.frame or None,
-        explain=explain,
-        band_draws=default_band_draws(args.command, amap, args.frame, args.max_memory)
-        if band
-        else 0,
-        max_memory=args.max_memory,
+    ev = in_cli_words(
+        evaluate(
+            amap,
+            given=parse_given(args.given),
+            set=parse_set(args.set_),
+            frames=args.frame or None,
+            explain=explain,
+            band_draws=default_band_draws(args.command, amap, args.frame, args.max_memory)
+            if band
+            else 0,
+            max_memory=args.max_memory,
+        )
     )
     print_warnings(args.command, ev.warnings)
     return make_view(ev, columns=args.frame or None, focus=args.focus, depth=args.depth)

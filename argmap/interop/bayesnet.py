@@ -139,7 +139,7 @@ def _frames(amap: ArgumentMap, frame: str | None) -> tuple[list[FrameParams], li
         return req.frames, None
     if not req.weighted:
         names = ", ".join(f.name for f in req.frames)
-        raise UsageError(f"the map has frames without weights ({names}): choose one with --frame")
+        raise UsageError(f"the map has frames without weights ({names}): choose one with frame=")
     weights = [f.weight or 0.0 for f in req.frames]
     return req.frames, weights
 

@@ -40,7 +40,7 @@ def write(amap: ArgumentMap, frame: str | None = None) -> str:
     req = resolve(amap, None, None, [frame] if frame else None)
     if len(req.frames) > 1:
         listed = ", ".join(f.name for f in req.frames)
-        raise UsageError(f"Squiggle takes one frame at a time: choose one with --frame ({listed})")
+        raise UsageError(f"Squiggle takes one frame at a time: choose one with frame= ({listed})")
     f = req.frames[0]
     enabled = set(f.strength)
     names: dict[str, str] = {}
