@@ -276,7 +276,7 @@ class Explorer:
                 f"frame '{frame}' has no credences: the evidence and given are impossible there"
             )
         raise BadRequest(
-            f"--frame: no frame '{frame}' in {ev.map.name}{did_you_mean(frame, ev.columns)}"
+            f"frame: no frame '{frame}' in {ev.map.name}{did_you_mean(frame, ev.columns)}"
         )
 
     def _svg(self, snap: Snapshot, w: WhatIf, ev: Evaluation, ticket: Ticket) -> str:
