@@ -100,18 +100,21 @@ def unpack(ref: str, into: Path) -> Path:
     return into / "site"
 
 
-def cli(args: list[str], pythonpath: str | None, timeout: float) -> tuple[float, float] | None:
-    """(CPU, wall) seconds of one ``argmap`` process; None when stopped at the timeout."""
+Run = tuple[float, float, int]  # CPU seconds, wall seconds, exit code
+
+
+def cli(args: list[str], pythonpath: str | None, timeout: float) -> Run | None:
+    """(CPU, wall, exit code) of one ``argmap`` process; None when stopped at the timeout."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled modules cached
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    code = "import sys; from argmap.cli import main; sys.exit(main())"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
-        subprocess.run(
-            [sys.executable, "-c", code, *args],
+        proc = subprocess.run(
+            # as the `argmap` console script runs: through argmap.__main__
+            [sys.executable, "-m", "argmap", *args],
             env=env,
             cwd=tempfile.gettempdir(),  # not the repository: its argmap/ would shadow PYTHONPATH
             stdout=subprocess.DEVNULL,
@@ -124,11 +127,36 @@ def cli(args: list[str], pythonpath: str | None, timeout: float) -> tuple[float,
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, wall
+    return cpu, wall, proc.returncode
 
 
-def fmt(x: tuple[float, float] | None, timeout: float) -> str:
-    return f"> {timeout:.0f} s" if x is None else f"{x[0]:.2f} s CPU, {x[1]:.2f} s wall"
+def fmt(x: Run | None, timeout: float) -> str:
+    if x is None:
+        return f"> {timeout:.0f} s"
+    if x[2] != 0:  # e.g. an older version that cannot read today's map (groups)
+        return f"fails (exit {x[2]}, {x[1]:.2f} s)"
+    return f"{x[0]:.2f} s CPU, {x[1]:.2f} s wall"
+
+
+def write_map(data: dict[str, Any], path: Path, per_file: int = 20_000) -> Path:
+    """The map as YAML: one file, or (over ``per_file`` claims) a directory of files,
+    as the loader asks of maps over 16 MiB a file."""
+    claims, arguments = list(data["claims"].items()), list(data["arguments"].items())
+    if len(claims) <= per_file:
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        return path
+    path = path.with_suffix("")
+    path.mkdir()
+    rest = {k: v for k, v in data.items() if k not in ("claims", "arguments")}
+    parts = range(0, max(len(claims), len(arguments)), per_file)
+    for k, lo in enumerate(parts):
+        part = {
+            **(rest if k == 0 else {"argmap": data["argmap"]}),
+            "claims": dict(claims[lo : lo + per_file]),
+            "arguments": dict(arguments[lo : lo + per_file]),
+        }
+        (path / f"part-{k:02d}.yaml").write_text(yaml.safe_dump(part, sort_keys=False))
+    return path
 
 
 def row(name: str, now: str, before: str, target: str) -> None:
@@ -219,8 +247,7 @@ def main() -> int:
         seven.write_text(SEVEN)
         maps = {}
         for n in (1000, 10_000) if args.quick else (1000, 10_000, 100_000):
-            maps[n] = t / f"random-{n}.yaml"
-            maps[n].write_text(yaml.safe_dump(random_map_data(n, 1), sort_keys=False))
+            maps[n] = write_map(random_map_data(n, 1), t / f"random-{n}.yaml")
         scheming = str(ROOT / "arguments" / "scheming")
         m1000 = str(maps[1000])
         claim = list(random_map(1000, 1).claims)[-1]

@@ -273,14 +273,14 @@ def svg_to_pdf(svg: str) -> bytes:
 # --- the whole pipeline ------------------------------------------------------------
 
 # Graphviz's layout time grows faster than the number of nodes. Measured with
-# `argmap render` of engine.generate maps (docs/diagrams.md, "Large maps"): 730 nodes
-# about 4 s, 1,460 nodes 12.5 s, 7,300 nodes (3,000 claims) several minutes.
+# `argmap render` of engine.generate maps (docs/diagrams.md, "Large maps"): 720 nodes
+# (300 claims) 0.7 s, 2,406 nodes (1,000 claims) 5.7 s, 4,859 nodes (2,000 claims) 42 s.
 SLOW_SECONDS = 5.0
 
 
 def layout_seconds(nodes: int) -> float:
     """A rough estimate of the seconds Graphviz needs to lay out ``nodes`` nodes."""
-    return float(4.0 * (nodes / 730) ** 1.64)
+    return float(5.7 * (nodes / 2406) ** 2.5)
 
 
 def slow_layout(nodes: int) -> str | None:

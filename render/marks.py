@@ -168,7 +168,7 @@ def prior_text(ev: Evaluation, cid: str, column: str) -> str:
 
 def is_root(amap: ArgumentMap, cid: str) -> bool:
     """True when no argument supports or attacks ``cid``."""
-    return not any(a.kind != "undercuts" and a.target == cid for a in amap.arguments.values())
+    return cid not in amap.concluded
 
 
 def prior(ev: Evaluation, cid: str, column: str) -> float | None:

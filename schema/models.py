@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -431,6 +432,13 @@ class ArgumentMap:
         from argmap.api import draw
 
         return draw(self, "svg")
+
+    @cached_property
+    def concluded(self) -> frozenset[str]:
+        """The claims some argument supports or attacks (the others are the map's roots).
+
+        Computed once per map: the panel and pictures ask it of every claim."""
+        return frozenset(a.target for a in self.arguments.values() if a.kind != "undercuts")
 
     def locate(self, *path: str | int) -> Location | None:
         """The location of ``path``, or of its nearest located ancestor."""
