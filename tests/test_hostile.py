@@ -252,7 +252,7 @@ def test_big_picture_warns_and_names_focus(
     from argmap.engine.generate import random_map_data
 
     path = tmp_path / "big.yaml"
-    path.write_text(yaml.safe_dump(random_map_data(450, seed=1)))
+    path.write_text(yaml.safe_dump(random_map_data(1000, seed=1)))  # about 6 s to lay out
     # No layout needed to test the warning: stop at the drawing.
     monkeypatch.setattr(render_command, "draw", lambda *a, **k: b"<svg/>")
     code, _, err = run(capsys, "render", str(path), "-o", str(tmp_path / "big.svg"))
