@@ -102,7 +102,7 @@ def default_band_draws(command: str, amap: ArgumentMap, frames: Sequence[str], b
 
     columns = (len(frames) or len(amap.frames) or 1) + 1
     draws = draws_within(budget, len(amap.claims), columns)
-    if draws < 1000 and _uncertain(amap):
+    if draws < 1000 and has_uncertain_values(amap):
         print(
             f"argmap {command}: warning: the band is drawn {max(draws, 0):,} times, not 1,000: "
             f"more would not fit the {format_bytes(budget)} memory budget (--max-memory)",
@@ -111,7 +111,7 @@ def default_band_draws(command: str, amap: ArgumentMap, frames: Sequence[str], b
     return max(draws, 0)
 
 
-def _uncertain(amap: ArgumentMap) -> bool:
+def has_uncertain_values(amap: ArgumentMap) -> bool:
     """Whether some value is an interval or a beta (only then is there a band)."""
     values: list[object] = []
     for c in amap.claims.values():

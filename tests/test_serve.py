@@ -357,3 +357,59 @@ def test_state_is_deterministic(scheming: ExplorerServer) -> None:
     first = request(scheming, "/api/state?given=counting-3=false")[1]
     time.sleep(0.01)
     assert request(scheming, "/api/state?given=counting-3=false")[1] == first
+
+
+def test_the_band_is_prefetched_once_per_what_if(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a what-if the band starts in the background; a click arriving while it runs
+    waits for it instead of computing it again, and later clicks find it ready."""
+    import threading
+
+    from argmap.engine.model import Model
+    from argmap.explorer.app import BAND_DRAWS, Explorer
+    from argmap.explorer.watch import MapWatcher
+
+    started = threading.Event()
+    release = threading.Event()
+    bands: list[int] = []
+    ex = Explorer(MapWatcher(SCHEMING))
+    # this explorer's compiled model (other tests' servers may still be drawing bands)
+    model: Model = ex._model(ex.watcher.snapshot)
+    real = model.evaluate
+
+    def counted(**kw: Any) -> Any:
+        if kw.get("band_draws"):
+            bands.append(kw["band_draws"])
+            started.set()
+            release.wait(30)  # hold the prefetch until the click has arrived
+        return real(**kw)
+
+    monkeypatch.setattr(model, "evaluate", counted)
+    ex.state("given=counting-4%3Dtrue")
+    assert started.wait(30), "no band was started after the what-if"
+    answers: list[dict[str, Any]] = []
+    click = threading.Thread(
+        target=lambda: answers.append(ex.claim("id=selects-schemer&given=counting-4%3Dtrue"))
+    )
+    click.start()
+    time.sleep(0.2)  # the click is now waiting for the prefetch
+    release.set()
+    click.join(30)
+    assert answers and answers[0]["interval"], answers
+    ex.claim("id=counting-3&given=counting-4%3Dtrue")
+    assert bands == [BAND_DRAWS]  # one band for the what-if, shared by both clicks
+
+
+def test_no_prefetch_without_uncertain_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    from argmap.explorer.app import Explorer
+    from argmap.explorer.watch import MapWatcher
+
+    threads: list[str] = []
+    real_start = __import__("threading").Thread.start
+
+    def start(self: Any) -> None:
+        threads.append(self.name)
+        real_start(self)
+
+    monkeypatch.setattr("threading.Thread.start", start)
+    Explorer(MapWatcher(POWER)).state("")
+    assert "argmap-band" not in threads

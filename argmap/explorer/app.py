@@ -15,6 +15,7 @@ anew.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -25,7 +26,7 @@ from urllib.parse import parse_qs
 from argmap.engine.model import Model
 from argmap.engine.people import POOLED, disagree, evaluate_people, pooled_evaluation
 from argmap.engine.result import OVERALL, Evaluation
-from argmap.options import parse_given, parse_set
+from argmap.options import has_uncertain_values, parse_given, parse_set
 from argmap.render.dot import drawing, heading_dot, legend_dot
 from argmap.render.fmt import band, flat, moving, points
 from argmap.render.graphviz import Renderer, compose, layout
@@ -169,22 +170,42 @@ class _Layout:
 
 class _Memo:
     """A small thread-safe LRU cache. Two threads may compute one value twice; that
-    is cheaper than making the second wait behind a lock held across the engine."""
+    is cheaper than making the second wait behind a lock held across the engine.
+    With ``share``, a thread asking for a value another thread is computing waits
+    for it instead (the band a prefetch has started), and computes it itself only
+    if that computation fails or is superseded."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, share: bool = False) -> None:
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
+        self._share = share
+        self._computing: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[no-any-return]
-        value = compute()
-        if value is not None:
-            self.put(key, value)
-        return value
+        done: threading.Event | None = None
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]  # type: ignore[no-any-return]
+                if not self._share:
+                    break
+                running = self._computing.get(key)
+                if running is None:
+                    done = self._computing[key] = threading.Event()
+                    break
+            running.wait()  # then take its value, or compute it if it failed
+        try:
+            value = compute()
+            if value is not None:
+                self.put(key, value)
+            return value
+        finally:
+            if done is not None:
+                with self._lock:
+                    del self._computing[key]
+                done.set()
 
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
@@ -206,7 +227,7 @@ class Explorer:
         self.watcher = watcher
         self.renderer: Renderer = renderer
         self._evaluations = _Memo(32)
-        self._bands = _Memo(16)
+        self._bands = _Memo(16, share=True)  # a click waits for the band a prefetch started
         self._svgs = _Memo(32)
         self._cruxes = _Memo(64)
         self._explanations = _Memo(64)
@@ -324,7 +345,26 @@ class Explorer:
         doc = evaluation_document(ev)
         people = {pid: p.label for pid, p in sorted(snap.map.people.items())}
         extra = {"frame": w.frame, "person": w.person, "people": people}
-        return doc | head | extra | {"svg": self._svg(snap, w, ev, ticket)}
+        answer = doc | head | extra | {"svg": self._svg(snap, w, ev, ticket)}
+        self._prefetch_band(snap, w)
+        return answer
+
+    def _prefetch_band(self, snap: Snapshot, w: WhatIf) -> None:
+        """Start this what-if's percentile band in the background: a claim's click
+        needs it (every claim's band comes from one computation), and by the time a
+        reader clicks it is ready. A newer what-if or map stops it at its next batch
+        of draws; a click arriving before it ends waits for it rather than start again."""
+        if w.person == POOLED or not has_uncertain_values(self._map(snap, w.person)):
+            return
+        ticket = self.admission.ticket("band", snap.map_version)
+
+        def run() -> None:
+            # Whatever goes wrong here (superseded, busy, a bad what-if, even a bug)
+            # is left to the click, which computes the band again and reports it.
+            with contextlib.suppress(Exception):
+                self._evaluation(snap, w, ticket, BAND_DRAWS)
+
+        threading.Thread(target=run, name="argmap-band", daemon=True).start()
 
     def claim(self, raw_query: str) -> dict[str, Any]:
         """GET /api/claim: one claim's 5th-95th percentile bands and cruxes."""
