@@ -13,6 +13,7 @@ not run or fetch anything.
 from __future__ import annotations
 
 import base64
+import difflib
 import functools
 import hashlib
 import html
@@ -282,9 +283,123 @@ def cruxes_document(found: Sequence[Crux]) -> list[dict[str, Any]]:
     ]
 
 
-def static_html(ev: Evaluation, views: Mapping[str, str]) -> str:
+def _units(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units, as the page's script counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _common(a: str, b: str) -> int:
+    """The length of the longest common prefix of ``a`` and ``b``."""
+    n = min(len(a), len(b))
+    return next((i for i in range(n) if a[i] != b[i]), n)
+
+
+def _line_edit(old: str, new: str) -> str | list[Any]:
+    """``new`` as ``[head, tail, middle]``: ``old``'s first ``head`` and last ``tail``
+    code units around ``middle``; or ``new`` itself when that is no shorter."""
+    head = _common(old, new)
+    rest_old, rest_new = old[head:], new[head:]
+    tail = _common(rest_old[::-1], rest_new[::-1])
+    middle = rest_new[: len(rest_new) - tail]
+    edit = [_units(old[:head]), _units(old[len(old) - tail :]) if tail else 0, middle]
+    return edit if len(middle) + 12 < len(new) else new
+
+
+def svg_patch(base: str, other: str) -> list[list[Any]]:
+    """``other`` as edits of ``base``, line by line: ``[start, end, lines]`` replaces
+    ``base``'s lines ``start`` to ``end`` (0-based, end excluded), in order. Where as
+    many lines replace as are replaced, a line may be ``[head, tail, middle]``: the old
+    line's first ``head`` and last ``tail`` UTF-16 code units around ``middle``.
+
+    A person's picture is the map's own recoloured (:mod:`.recolour`): only fills,
+    badges and strengths differ, so the patch is a small fraction of the picture.
+
+    >>> svg_patch("a\\nb\\nc", "a\\nB\\nc")
+    [[1, 2, ['B']]]
+    >>> old, new = '<path fill="#aaaaaa" d="M0,0 L9,9"/>', '<path fill="#bbbbbb" d="M0,0 L9,9"/>'
+    >>> svg_patch(old, new)
+    [[0, 1, [[13, 17, 'bbbbbb']]]]
+    """
+    old, new = base.split("\n"), other.split("\n")
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    out: list[list[Any]] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        lines: list[Any] = new[j1:j2]
+        if i2 - i1 == j2 - j1:
+            lines = [_line_edit(a, b) for a, b in zip(old[i1:i2], lines, strict=True)]
+        out.append([i1, i2, lines])
+    return out
+
+
+def apply_patch(base: str, patch: Sequence[Sequence[Any]]) -> str:
+    """The inverse of :func:`svg_patch`, as the page's script applies it.
+
+    >>> apply_patch("a\\nb\\nc", [[1, 2, ["B"]]])
+    'a\\nB\\nc'
+    """
+    old, out, last = base.split("\n"), [], 0
+    for start, end, lines in patch:
+        out += old[last:start]
+        for k, line in enumerate(lines):
+            if isinstance(line, str):
+                out.append(line)
+                continue
+            head, tail, middle = line
+            was = old[start + k].encode("utf-16-le")
+            before, after = was[: 2 * head], was[len(was) - 2 * tail :]
+            out.append(before.decode("utf-16-le") + middle + after.decode("utf-16-le"))
+        last = end
+    return "\n".join(out + old[last:])
+
+
+_ENTRIES = ("frames", "claims", "arguments")
+
+
+def document_patch(base: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``other`` (a person's evaluation document) changes in ``base`` (the map's
+    own): per frame, claim and argument only the keys whose value differs; at the top
+    only the keys that differ (``None`` for one ``other`` lacks). Texts are shared.
+
+    >>> old, new = {"text": "A", "p": 1}, {"text": "A", "p": 2}
+    >>> document_patch({"claims": {"a": old}}, {"claims": {"a": new}})
+    {'claims': {'a': {'p': 2}}}
+    """
+    out: dict[str, Any] = {}
+    for key in sorted(set(base) | set(other), key=lambda k: (k not in base, k)):
+        mine, theirs = base.get(key), other.get(key)
+        if key in _ENTRIES and isinstance(mine, Mapping) and isinstance(theirs, Mapping):
+            entries = {}
+            for eid, entry in theirs.items():
+                was = mine.get(eid, {})
+                changed = {k: v for k, v in entry.items() if was.get(k) != v}
+                changed |= {k: None for k in was if k not in entry}
+                if changed:
+                    entries[eid] = changed
+            if entries:
+                out[key] = entries
+        elif mine != theirs:
+            out[key] = theirs
+    return out
+
+
+def static_html(
+    ev: Evaluation,
+    views: Mapping[str, str],
+    people: Mapping[str, Mapping[str, Any]] | None = None,
+    person: str = "",
+) -> str:
     """A self-contained page: ``views`` maps ``""`` (every column) and each frame name to
-    its SVG; claim details on click and the frame switch work offline."""
+    its SVG; claim details on click and the frame switch work offline.
+
+    ``people`` maps a person id (or ``pooled``) to ``{"label", "doc", "views"}``:
+    :func:`document_patch` and :func:`svg_patch` of their evaluation and pictures
+    against the map's own; the page's person switch applies them. ``person`` is the
+    one shown first (``render --as``)."""
     doc = evaluation_document(ev)
     doc["views"] = dict(views)
+    if people:
+        doc["people_static"] = {pid: dict(p) for pid, p in people.items()}
+        doc["person"] = person
     return page(doc, "static")

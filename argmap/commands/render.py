@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from argmap.api import evaluate
-from argmap.engine.result import OVERALL
+from argmap.engine.people import POOLED, evaluate_people, pooled_evaluation
+from argmap.engine.result import OVERALL, Evaluation
 from argmap.io import write_output
 from argmap.maps import publishable
 from argmap.options import (
@@ -27,13 +28,15 @@ from argmap.options import (
     print_warnings,
 )
 from argmap.progress import working
-from argmap.render.dot import drawing, to_dot
-from argmap.render.graphviz import Picture, draw, slow_layout, stderr_log
-from argmap.render.html import ALL, static_html
+from argmap.render.dot import drawing, heading_dot, legend_dot, to_dot
+from argmap.render.graphviz import Picture, compose, draw, layout, slow_layout, stderr_log
+from argmap.render.html import ALL, document_patch, evaluation_document, static_html, svg_patch
 from argmap.render.mermaid import to_mermaid, too_big
+from argmap.render.recolour import recolour
 from argmap.render.terminal import sanitize
 from argmap.render.view import Direction, View, auto_direction, make_view
-from argmap.schema import UsageError
+from argmap.schema import ArgmapError, ArgumentMap, UsageError
+from argmap.schema.people import person_map
 
 FORMATS = ("svg", "png", "pdf", "dot", "mmd", "html")
 _EXTENSIONS = {
@@ -97,6 +100,11 @@ def add_parser(sub: Any) -> None:
     )
     add_evaluation_options(p)
     add_view_options(p)
+    p.add_argument(
+        "--no-people",
+        action="store_true",
+        help="html: leave the people's numbers out of the page (no person switch)",
+    )
     p.set_defaults(run=run)
 
 
@@ -158,28 +166,100 @@ def direction(args: argparse.Namespace, view: View) -> Direction:
     return auto_direction(view)
 
 
-def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] | None) -> str:
-    """The static explorer page: the picture of every column, and of each frame alone."""
-    ev = view.ev
-    views = {ALL: view}
+def _views(args: argparse.Namespace, ev: Evaluation) -> dict[str, View]:
+    """The pictures of the page: every column (``""``), and each frame alone."""
+    views = {ALL: make_view(ev, columns=args.frame or None, focus=args.focus, depth=args.depth)}
     frames = [c for c in ev.columns if c != OVERALL]
     if len(frames) > 1:
         for name in frames:
             views[name] = make_view(ev, columns=[name], focus=args.focus, depth=args.depth)
-    svgs = {}
+    return views
+
+
+def _people(args: argparse.Namespace, amap: ArgumentMap) -> dict[str, Evaluation]:
+    """Each person's evaluation (with the page's what-ifs and frames), then the pooled
+    one when there are two or more; a person whose numbers fail is left out, with a
+    warning (the page still shows the others)."""
+    given, sets = parse_given(args.given), parse_set(args.set_)
+    out: dict[str, Evaluation] = {}
+    for pid in sorted(amap.people):
+        pmap = person_map(amap, pid)
+        try:
+            out[pid] = in_cli_words(
+                evaluate(
+                    pmap,
+                    given=given,
+                    set=sets,
+                    frames=args.frame or None,
+                    explain=True,
+                    band_draws=default_band_draws(args.command, pmap, args.frame, args.max_memory),
+                    max_memory=args.max_memory,
+                )
+            )
+        except ArgmapError as exc:
+            print(f"argmap render: warning: {pid} is left out of the page: {exc}", file=sys.stderr)
+    if len(out) > 1:
+        pooled = evaluate_people(
+            amap,
+            list(out),
+            given=given,
+            set=sets,
+            frames=args.frame or None,
+            band_draws=0,
+            max_memory=args.max_memory,
+        )
+        out[POOLED] = pooled_evaluation(pooled)
+    return out
+
+
+def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] | None) -> str:
+    """The static explorer page: the picture of every column, and of each frame alone;
+    with people (docs/people.md), each person's numbers and pictures as patches of the
+    map's own, for the page's person switch."""
+    ev = view.ev
+    views = _views(args, ev)
+    views[ALL] = view
+    people = _people(args, ev.map) if ev.map.people and not args.no_people else {}
+    shown = (args.as_ or "") if people else ""
+    engine = layout(args.renderer)
+    if log:
+        log(f"layout: {engine.name}")
+    svgs: dict[str, str] = {}
+    maps: dict[str, str] = {}
     with layout_feedback(sum(nodes(v) for v in views.values()), "argmap render"):
         for key, v in views.items():
-            picture = draw(
-                drawing(v, rankdir=direction(args, v)),
-                "svg",
-                renderer=args.renderer,
-                log=log if key == ALL else None,
-                warn=stderr_log("argmap render"),
-            )
-            svgs[key] = picture.decode("utf-8")
+            d = drawing(v, rankdir=direction(args, v))
+            maps[key] = engine.svg(d.map)
+            svgs[key] = compose(engine.svg(d.heading), maps[key], engine.svg(d.legend))
+    base_doc = evaluation_document(ev)
+    patches: dict[str, dict[str, Any]] = {}
+    relaid = 0
+    for pid, pev in people.items():
+        pictures: dict[str, Any] = {}
+        for key, pview in _views(args, pev).items():
+            if key not in views:
+                continue  # a frame impossible for the map's own numbers
+            recoloured = recolour(maps[key], views[key], pview)
+            if recoloured is None:  # the person's picture needs its own layout
+                relaid += 1
+                d = drawing(pview, rankdir=direction(args, pview))
+                recoloured = engine.svg(d.map)
+            svg = compose(engine.svg(heading_dot(pview)), recoloured, engine.svg(legend_dot(pview)))
+            pictures[key] = svg_patch(svgs[key], svg)
+        label = "pooled (mean log-odds)" if pid == POOLED else ev.map.people[pid].label
+        patches[pid] = {
+            "label": label,
+            "doc": document_patch(base_doc, evaluation_document(pev)),
+            "views": pictures,
+        }
     if log:
         log(f"html: {len(svgs)} picture(s) and the explorer script, inlined; no network needed")
-    return static_html(ev, svgs)
+        if people:
+            log(
+                f"html: {len(people)} person view(s) as patches of those pictures "
+                f"({relaid} laid out again)"
+            )
+    return static_html(ev, svgs, patches, shown)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -187,8 +267,15 @@ def run(args: argparse.Namespace) -> int:
     to_stdout = args.output in (None, "-")
     if fmt in _BINARY and to_stdout:
         raise UsageError(f"{fmt} output needs -o FILE")
-    # The page shows bands on click; pictures do not, so skip their work.
-    view = build_view(args, explain=fmt == "html", band=fmt == "html")
+    if fmt == "html" and args.as_ and not args.no_people:
+        # The page holds the map's own numbers and every person's; --as picks the one
+        # it opens on (its address can pick another).
+        own = argparse.Namespace(**{**vars(args), "as_": None})
+        view = build_view(own, explain=True, band=True)
+        person_map(view.ev.map, args.as_)  # an unknown id: its error, before any layout
+    else:
+        # The page shows bands on click; pictures do not, so skip their work.
+        view = build_view(args, explain=fmt == "html", band=fmt == "html")
     log = stderr_log("argmap render") if args.verbose else None
     rankdir = direction(args, view)
     data: str | bytes

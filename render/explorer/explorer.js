@@ -16,6 +16,7 @@
   // ui.claim or ui.argument is the selection (at most one of them is set).
   const ui = { frame: "", claim: "", argument: "", given: [], set: [], person: "", extra: {} };
   let doc = live ? null : boot; // the evaluation shown
+  const opening = boot.person || ""; // static: the person the page opens on
   let details = null; // live: /api/claim answer for ui.claim
   let shownSvg = null;
   let stateSeq = 0;
@@ -28,7 +29,10 @@
     ui.argument = ui.claim ? "" : params.get("argument") || "";
     ui.given = live ? params.getAll("given") : [];
     ui.set = live ? params.getAll("set") : [];
-    ui.person = live ? params.get("as") || "" : ""; // whose numbers (docs/people.md)
+    // Whose numbers (docs/people.md). Static, no `as` is the person the page opens on
+    // (`render --as`) and `as=` (empty) the map's own.
+    ui.person = live ? params.get("as") || "" : params.has("as") ? params.get("as") : opening;
+    if (!live && ui.person && !own(boot.people_static, ui.person)) ui.person = "";
     hooks.params.forEach((name) => {
       if (params.has(name)) ui.extra[name] = params.get(name);
     });
@@ -39,7 +43,7 @@
     ui.given.forEach((g) => q.append("given", g));
     ui.set.forEach((s) => q.append("set", s));
     if (ui.frame) q.set("frame", ui.frame);
-    if (ui.person) q.set("as", ui.person);
+    if (live ? ui.person : ui.person !== opening) q.set("as", ui.person);
     Object.entries(ui.extra).forEach(([k, v]) => v !== null && v !== "" && q.set(k, v));
     if (withClaim && ui.claim) q.set("claim", ui.claim);
     if (withClaim && ui.argument) q.set("argument", ui.argument);
@@ -63,6 +67,55 @@
   const keyOf = (item) => item.slice(0, item.indexOf("=") < 0 ? item.length : item.indexOf("="));
   const valueOf = (item) => (item.indexOf("=") < 0 ? "" : item.slice(item.indexOf("=") + 1));
   const what = (kind, item) => kind + " " + keyOf(item) + " = " + valueOf(item);
+
+  // --- the static page's people: patches of the map's own numbers and pictures --------
+
+  const staticDocs = {};
+
+  // A picture patch: [start, end, lines] replaces lines start..end-1 of the map's own
+  // picture; a line [head, tail, middle] keeps the old line's ends (render/html.py).
+  function applyPatch(base, patch) {
+    const old = base.split("\n");
+    const out = [];
+    let last = 0;
+    patch.forEach(([start, end, lines]) => {
+      out.push(...old.slice(last, start));
+      lines.forEach((line, k) => {
+        if (typeof line === "string") out.push(line);
+        else {
+          const was = old[start + k];
+          out.push(was.slice(0, line[0]) + line[2] + was.slice(was.length - line[1]));
+        }
+      });
+      last = end;
+    });
+    return out.concat(old.slice(last)).join("\n");
+  }
+
+  // The evaluation document of `pid` (a person, "pooled", or "" for the map's own).
+  function staticDoc(pid) {
+    const p = own(boot.people_static, pid);
+    if (!p) return boot;
+    if (staticDocs[pid]) return staticDocs[pid];
+    const d = Object.assign({}, boot);
+    Object.entries(p.doc).forEach(([key, value]) => {
+      if (!["frames", "claims", "arguments"].includes(key)) {
+        d[key] = value;
+        return;
+      }
+      const merged = Object.assign({}, boot[key]);
+      Object.entries(value).forEach(([id, changes]) => {
+        merged[id] = Object.assign({}, merged[id], changes);
+      });
+      d[key] = merged;
+    });
+    d.views = {};
+    Object.entries(p.views).forEach(([key, patch]) => {
+      d.views[key] = applyPatch(boot.views[key], patch);
+    });
+    staticDocs[pid] = d;
+    return d;
+  }
 
   function whatIf(change) {
     change();
@@ -108,6 +161,7 @@
 
   async function refresh() {
     if (!live) {
+      doc = staticDoc(ui.person);
       draw();
       return;
     }
@@ -258,7 +312,12 @@
 
   // The person switch: the map's own numbers, or one person's overlay applied.
   function drawPeople() {
-    const people = (live && doc.people) || {};
+    const people = live ? doc.people || {} : {};
+    if (!live) {
+      Object.entries(boot.people_static || {}).forEach(([pid, p]) => {
+        if (pid !== "pooled") people[pid] = p.label;
+      });
+    }
     const ids = Object.keys(people);
     const options = [el("option", "the map's own")];
     options[0].value = "";
@@ -267,7 +326,7 @@
       o.value = pid;
       options.push(o);
     });
-    if (ids.length > 1) {
+    if (live ? ids.length > 1 : own(boot.people_static, "pooled")) {
       // the mean of the people's log-odds (docs/people.md)
       const o = el("option", "pooled (mean log-odds)");
       o.value = "pooled";

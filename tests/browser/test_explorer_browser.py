@@ -332,3 +332,88 @@ def test_person_switch_and_disagreement(page: Any, tmp_path: Path) -> None:
         )
         page.locator("#ax-person").select_option("pooled")
         expect(node(page, "ps-doom")).to_contain_text("1.1%")
+
+
+def only_shown(tmp_path: Path, path: Path, claim: str, *args: str) -> str:
+    """CLAIM's credence in a map's only column, as `argmap eval --format json` gives it."""
+    out = tmp_path / "eval.json"
+    cmd = ["eval", str(path), "--format", "json", "--samples", "0", *args, "-o", str(out)]
+    assert main(cmd) == 0
+    (p,) = json.loads(out.read_text())["claims"][claim]["credence"].values()
+    return percent(p)
+
+
+def test_static_person_switch(page: Any, tmp_path: Path) -> None:
+    """Offline: each person's numbers and pictures, the pool, the choice in the fragment."""
+    path = tmp_path / "power-seeking.yaml"
+    shutil.copy(POWER, path)
+    shutil.copytree(POWER.with_name("power-seeking.people"), tmp_path / "power-seeking.people")
+    out = tmp_path / "power-seeking.html"
+    assert main(["render", str(path), "-o", str(out)]) == 0
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    value = page.locator("#ax-credences td.value")  # the only column's
+    expect(page.locator("#ax-person-control")).to_be_visible()
+    expect(node(page, "ps-doom")).to_contain_text("5.1%")
+    page.locator("#ax-person").select_option("superforecasters-2023")
+    assert "as=superforecasters-2023" in page.url
+    expect(node(page, "ps-doom")).to_contain_text("0.2%")
+    node(page, "ps-doom").click()
+    who = ("--as", "superforecasters-2023")
+    expect(value).to_have_text(only_shown(tmp_path, path, "ps-doom", *who))
+    node(page, "ps-timelines").click()
+    expect(value).to_have_text(only_shown(tmp_path, path, "ps-timelines", *who))
+    # The address reproduces the choice: a fresh load opens on the same person.
+    address = page.url
+    page.goto("about:blank")
+    page.goto(address)
+    expect(page.locator("#ax-person")).to_have_value("superforecasters-2023")
+    expect(value).to_have_text(only_shown(tmp_path, path, "ps-timelines", *who))
+    page.locator("#ax-person").select_option("pooled")
+    expect(node(page, "ps-doom")).to_contain_text("1.1%")
+    page.locator("#ax-person").select_option("")
+    expect(node(page, "ps-doom")).to_contain_text("5.1%")
+    expect(value).to_have_text(only_shown(tmp_path, path, "ps-timelines"))
+    assert "as=" not in page.url
+    assert all(u.startswith("file://") for u in requests), requests
+
+
+def test_static_person_switch_with_frames(page: Any, scheming: Path, tmp_path: Path) -> None:
+    """A person who switches an argument off gets their own layout; frames follow the person;
+    `render --as` opens on that person and `as=` (empty) is the map's own."""
+    (scheming / "people").mkdir()
+    (scheming / "people" / "bob.yaml").write_text(
+        f"argmap: 1\nperson: bob\nname: Bob\nclaims:\n  {PREMISE}: {{credence: 90%}}\n",
+        encoding="utf-8",
+    )
+    (scheming / "people" / "cy.yaml").write_text(
+        "argmap: 1\nperson: cy\narguments:\n  hazy-to-schemer: {enabled: false}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scheming.html"
+    assert main(["render", str(scheming), "-o", str(out), "--as", "bob"]) == 0
+    page.goto(out.as_uri())
+    expect(page.locator("#ax-person")).to_have_value("bob")
+    node(page, PREMISE).click()
+    bob = eval_shown(tmp_path, scheming, PREMISE, "--as", "bob")
+    expect(overall(page)).to_have_text(bob)
+    frame = "contributors-to-reward"
+    page.locator("#ax-frame").select_option(frame)
+    out = tmp_path / "bob.json"
+    cmd = ["eval", str(scheming), "--as", "bob", "--format", "json", "-o", str(out)]
+    assert main(cmd) == 0
+    in_frame = json.loads(out.read_text())["claims"][PREMISE]["credence"][frame]
+    expect(node(page, PREMISE)).to_contain_text(percent(in_frame, 1))
+    expect(page.locator(f'#ax-credences td.value[data-column="{frame}"]')).to_have_text(
+        percent(in_frame)
+    )
+    page.locator("#ax-person").select_option("cy")
+    expect(page.locator('#ax-map g.node[id="argument-hazy-to-schemer"]')).to_contain_text("off")
+    node(page, "selects-schemer").click()
+    cy = eval_shown(tmp_path, scheming, "selects-schemer", "--as", "cy")
+    expect(overall(page)).to_have_text(cy)
+    page.locator("#ax-person").select_option("")
+    assert "as=&" in page.url or page.url.endswith("as=")
+    own_numbers = eval_shown(tmp_path, scheming, "selects-schemer")
+    expect(overall(page)).to_have_text(own_numbers)
