@@ -10,10 +10,11 @@ from argmap.engine.result import Evaluation
 
 
 def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> dict[str, Any]:
-    """The section-4 object. Extensions: ``title``; per frame ``method``,
+    """The evaluation as JSON. Extensions: ``title``; per frame ``method``,
     ``samples`` and ``effective_samples``; ``warnings`` (how the
-    numbers were computed, when the reader must know); per claim ``stderr`` and
-    ``explanation`` when present; ``given``/``set`` when used; and ``band`` (how
+    numbers were computed, when the reader must know); per claim ``label`` (when
+    the claim has one), ``stderr`` and ``explanation`` when present;
+    ``given``/``set`` when used; and ``band`` (how
     the intervals were drawn, with each column's largest Monte Carlo standard
     error of an interval end) when some claim has an interval; ``groups`` (each
     group's ``kind`` and ``members``) when the map has groups."""
@@ -33,7 +34,11 @@ def evaluation_document(ev: Evaluation, claims: Sequence[str] | None = None) -> 
     out: dict[str, Any] = {}
     for cid in claims if claims is not None else ev.claims:
         res = ev.claims[cid]
-        entry = {"text": res.text, "credence": dict(res.credence)}
+        entry = {"text": res.text}
+        label = ev.map.claims[cid].label if cid in ev.map.claims else None
+        if label:  # the claim's short name (docs/format.md), only when it has one
+            entry["label"] = label
+        entry["credence"] = dict(res.credence)
         if res.interval:
             entry["interval"] = {f: [lo, hi] for f, (lo, hi) in res.interval.items()}
         if res.stderr:

@@ -174,14 +174,15 @@ def people_document(pe: PeopleEvaluation, claims: Sequence[str] | None = None) -
         "method": "mean of log-odds",
         "claims": {cid: {"credence": dict(pe.pooled[cid])} for cid in ids},
     }
-    doc["claims"] = {
-        cid: {
-            "text": pe.map.claims[cid].text,
-            "people": {pid: dict(ev.claims[cid].credence) for pid, ev in pe.people.items()},
-            "pooled": dict(pe.pooled[cid]),
-        }
-        for cid in ids
-    }
+    doc["claims"] = {}
+    for cid in ids:
+        claim = pe.map.claims[cid]
+        side: dict[str, Any] = {"text": claim.text}
+        if claim.label:  # as in `eval --format json`: only when the claim has one
+            side["label"] = claim.label
+        side["people"] = {pid: dict(ev.claims[cid].credence) for pid, ev in pe.people.items()}
+        side["pooled"] = dict(pe.pooled[cid])
+        doc["claims"][cid] = side
     return doc
 
 

@@ -766,10 +766,26 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", flat).replace("//", "/\\/").replace("/*", "/\\*")
 
 
+class _OneLine(yaml.SafeDumper):
+    """A dumper that keeps every string on one line: Argdown's data ends with its line."""
+
+
+def _one_line_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if any(ch in value for ch in "\n\r\x85\u2028\u2029"):
+        # Double quotes escape a line break (\n) instead of continuing on the next line.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_OneLine.add_representer(str, _one_line_str)
+
+
 def _data(fields: dict[str, Any]) -> str:
     if not fields:
         return ""
-    dumped = yaml.safe_dump(fields, default_flow_style=True, width=10**9, allow_unicode=True)
+    dumped = yaml.dump(
+        fields, Dumper=_OneLine, default_flow_style=True, width=10**9, allow_unicode=True
+    )
     return " " + dumped.strip()
 
 

@@ -34,7 +34,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from argmap.engine.groups import log_p_constraints
@@ -66,6 +66,7 @@ class Network:
     nodes: list[Node]
     names: dict[str, str]
     evidence: list[str]  # the e_ nodes to set to true
+    labels: dict[str, str] = field(default_factory=dict)  # node name -> its claim's label
 
 
 class _Names:
@@ -299,11 +300,22 @@ def network(amap: ArgumentMap, frame: str | None = None) -> Network:
             nodes[0] = Node(
                 "frame", nodes[0].states, [], [[w / total for w in scaled]], "the frame"
             )
-    return Network(amap.title or amap.name, nodes, ids, evidence)
+    labels = {ids[c]: claim.label for c, claim in amap.claims.items() if claim.label}
+    return Network(amap.title or amap.name, nodes, ids, evidence, labels)
 
 
 def _num(x: float) -> str:
     return repr(float(x))
+
+
+def bif_label_fits(label: str) -> bool:
+    """Whether BIF can carry ``label`` in a property: it has no quoting, so a label with
+    ``"``, ``;``, a brace, a backslash or a line break is left out.
+
+    >>> bif_label_fits("hazy 1"), bif_label_fits('a;b')
+    (True, False)
+    """
+    return not any(ch in label for ch in '";{}\\\n\r')
 
 
 def to_bif(net: Network) -> str:
@@ -312,6 +324,11 @@ def to_bif(net: Network) -> str:
     for node in net.nodes:
         out.append(f"variable {node.name} {{")
         out.append(f"  type discrete [ {len(node.states)} ] {{ {', '.join(node.states)} }};")
+        label = net.labels.get(node.name)
+        if label is not None and bif_label_fits(label):
+            # A variable property (pgmpy reads it with include_properties=True; pyAgrum
+            # skips it with a warning).
+            out.append(f'  property label = "{label}" ;')
         out.append("}")
     states = {n.name: n.states for n in net.nodes}
     for node in net.nodes:
@@ -334,7 +351,10 @@ def to_xdsl(net: Network) -> str:
     out.append('<smile version="1.0" id="argmap" numsamples="10000" discsamples="10000">')
     out.append("  <nodes>")
     for node in net.nodes:
-        out.append(f"    <!-- {escape(node.about).replace('--', '- -')} -->")
+        about = node.about
+        if node.name in net.labels:
+            about += f" (label {net.labels[node.name]})"
+        out.append(f"    <!-- {escape(about).replace('--', '- -')} -->")
         out.append(f"    <cpt id={quoteattr(node.name)}>")
         out.extend(f"      <state id={quoteattr(s)} />" for s in node.states)
         if node.parents:
@@ -362,6 +382,8 @@ def to_xmlbif(net: Network) -> str:
         out.append('<VARIABLE TYPE="nature">')
         out.append(f"  <NAME>{node.name}</NAME>")
         out.extend(f"  <OUTCOME>{s}</OUTCOME>" for s in node.states)
+        if node.name in net.labels:
+            out.append(f"  <PROPERTY>label = {escape(net.labels[node.name])}</PROPERTY>")
         out.append("</VARIABLE>")
     for node in net.nodes:
         out.append("<DEFINITION>")

@@ -87,7 +87,9 @@ def write(amap: ArgumentMap, frame: str | None = None) -> str:
         vetoes = [f"(1 - {names[a]})" for a in attacks[ident]]
         if vetoes:
             expr = " * ".join([expr, *vetoes])
-        lines.append(f"{names[ident]} = {expr}  // claim {ident}")
+        # A label may hold a line break; a comment must not.
+        label = f" (label {' '.join(claim.label.split())})" if claim.label else ""
+        lines.append(f"{names[ident]} = {expr}  // claim {ident}{label}")
         for item in claim.evidence:
             bits = item.ratio.bits
             lines.append(
