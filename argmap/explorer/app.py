@@ -207,12 +207,22 @@ class _Memo:
                     del self._computing[key]
                 done.set()
 
+    def known(self, key: Hashable) -> bool:
+        """Whether ``key``'s value is kept or being computed."""
+        with self._lock:
+            return key in self._items or key in self._computing
+
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+
+def _evaluation_key(snap: Snapshot, w: WhatIf) -> Hashable:
+    """What an evaluation (and its band) depends on: the frame drawn is not part of it."""
+    return (snap.map_version, w.given, w.set, w.person)
 
 
 STATE_PARAMS = frozenset({"given", "set", "frame", "as"})
@@ -285,9 +295,7 @@ class Explorer:
                 raise BadRequest(str(exc)) from None
 
         memo = self._bands if draws else self._evaluations
-        return memo.get(
-            (snap.map_version, w.given, w.set, w.person), lambda: self.admission.run(ticket, run)
-        )
+        return memo.get(_evaluation_key(snap, w), lambda: self.admission.run(ticket, run))
 
     def _check_frame(self, ev: Evaluation, frame: str) -> None:
         if not frame or frame in ev.columns:
@@ -355,6 +363,8 @@ class Explorer:
         reader clicks it is ready. A newer what-if or map stops it at its next batch
         of draws; a click arriving before it ends waits for it rather than start again."""
         if w.person == POOLED or not has_uncertain_values(self._map(snap, w.person)):
+            return
+        if self._bands.known(_evaluation_key(snap, w)):  # e.g. the same what-if in another frame
             return
         ticket = self.admission.ticket("band", snap.map_version)
 
