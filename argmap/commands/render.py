@@ -28,8 +28,9 @@ from argmap.options import (
     print_warnings,
 )
 from argmap.progress import working
+from argmap.render import graphviz
 from argmap.render.dot import drawing, heading_dot, legend_dot, to_dot
-from argmap.render.graphviz import Picture, compose, draw, layout, slow_layout, stderr_log
+from argmap.render.graphviz import Picture, compose, draw, slow_layout, stderr_log
 from argmap.render.html import ALL, document_patch, evaluation_document, static_html, svg_patch
 from argmap.render.mermaid import to_mermaid, too_big
 from argmap.render.recolour import recolour
@@ -221,7 +222,7 @@ def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] |
     views[ALL] = view
     people = _people(args, ev.map) if ev.map.people and not args.no_people else {}
     shown = (args.as_ or "") if people else ""
-    engine = layout(args.renderer)
+    engine = graphviz.layout(args.renderer)  # looked up when called: tests replace it
     if log:
         log(f"layout: {engine.name}")
     svgs: dict[str, str] = {}

@@ -170,7 +170,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    if any(ch in value for ch in "\r\x85\u2028\u2029"):
+        style = '"'  # YAML reads these as line breaks and folds them: escape them instead
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
