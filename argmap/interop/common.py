@@ -170,6 +170,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style: str | None
     if any(ch in value for ch in "\r\x85\u2028\u2029"):
         style = '"'  # YAML reads these as line breaks and folds them: escape them instead
     else:
