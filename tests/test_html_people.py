@@ -202,3 +202,25 @@ def test_recolour_refuses_a_person_whose_boxes_say_more(tmp_path: Path) -> None:
     got = recolour(svg, own, ann)
     assert got is not None and "80.0%" in _nodes(got)["claim-ps-timelines"][0]
     assert recolour(svg, own, ben) is None
+
+
+def test_a_person_whose_numbers_fail_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--given` applies to every person; one for whom it is impossible is left out with
+    a warning, and the page keeps the others (one person: no pool)."""
+    path = tmp_path / "power-seeking.yaml"
+    shutil.copy(POWER, path)
+    people = tmp_path / "power-seeking.people"
+    people.mkdir()
+    for pid, value in (("sure", "100%"), ("meh", "40%")):
+        (people / f"{pid}.yaml").write_text(
+            f"argmap: 1\nperson: {pid}\nclaims:\n  ps-timelines: {{credence: {value}}}\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "page.html"
+    assert main(["render", str(path), "--given", "ps-timelines=false", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: sure is left out of the page: impossible evidence" in err
+    doc = embedded(out.read_text())
+    assert list(doc["people_static"]) == ["meh"]
