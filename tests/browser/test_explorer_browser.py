@@ -332,3 +332,52 @@ def test_person_switch_and_disagreement(page: Any, tmp_path: Path) -> None:
         )
         page.locator("#ax-person").select_option("pooled")
         expect(node(page, "ps-doom")).to_contain_text("1.1%")
+
+
+def over_budget(tmp_path: Path) -> Path:
+    """A 100-claim grid whose exact inference needs 1.46 MB: over a 1 MB budget."""
+    import yaml
+
+    from argmap.engine.generate import grid_map_data
+
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump(grid_map_data(100, 10, 2, p_evidence=0.0)), encoding="utf-8")
+    return path
+
+
+def test_warnings_show_in_the_live_and_static_page(page: Any, tmp_path: Path) -> None:
+    """A map over `--max-memory` is sampled; the page says so, as `argmap eval` does."""
+    path = over_budget(tmp_path)
+    box = page.get_by_role("region", name="Warnings about these numbers")
+    with serving(path, max_memory="1MB") as server:
+        page.goto(server.url)
+        expect(box).to_be_visible()
+        expect(box.locator("li")).to_have_count(1)
+        expect(box.locator("li")).to_have_text(
+            "exact inference needs 1.46 MB (a junction-tree clique of 15 variables), "
+            "over the 1 MB memory budget: estimated by sampling instead"
+        )
+        node(page, "c00").click()  # a what-if keeps saying it
+        page.locator("#ax-assume-true").click()
+        expect(page.locator("#ax-whatif")).to_contain_text("given c00 = true")
+        expect(box).to_contain_text("over the 1 MB memory budget")
+    with serving(path) as server:  # within the default 1 GB: exact, nothing to say
+        page.goto(server.url)
+        expect(node(page, "c00")).to_be_visible()
+        expect(box).to_be_hidden()
+    out = tmp_path / "grid.html"
+    assert main(["render", str(path), "--max-memory", "1MB", "-o", str(out)]) == 0
+    page.goto(out.as_uri())
+    expect(box).to_contain_text("over the 1 MB memory budget: estimated by sampling instead")
+
+
+def test_warnings_are_text(page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Map ids and names may appear in a warning: it is shown as text, never as markup."""
+    from argmap.explorer.app import Explorer
+
+    monkeypatch.setattr(Explorer, "_warnings", lambda *_: [HOSTILE, "in <b>frame</b>"])
+    with serving(POWER) as server:
+        page.goto(server.url)
+        items = page.locator("#ax-warning-list li")
+        expect(items).to_have_text([HOSTILE, "in <b>frame</b>"])
+        expect(page.locator("#ax-warnings img, #ax-warnings b")).to_have_count(0)
