@@ -17,6 +17,7 @@ from gitrepo import make_repo
 from argmap.cli import build_parser, main
 from argmap.engine.generate import grid_map_data
 from argmap.engine.memory import DEFAULT_MAX_MEMORY
+from argmap.schema import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 POWER = ROOT / "arguments" / "examples" / "power-seeking.yaml"
@@ -77,6 +78,15 @@ def test_explorer_models_keep_to_the_budget(tmp_path: Path) -> None:
     assert "warnings" not in doc
 
 
+def test_explorer_refuses_a_bad_budget(tmp_path: Path) -> None:
+    import argmap
+    from argmap.explorer.app import Explorer
+    from argmap.explorer.watch import MapWatcher
+
+    with pytest.raises(argmap.UsageError, match="max_memory: not a memory size"):
+        Explorer(MapWatcher(POWER), max_memory="lots")
+
+
 def test_explorer_band_draws_fit_the_budget(tmp_path: Path) -> None:
     """As `eval`'s default: 1,000 draws, or as many as the budget holds."""
     from argmap.explorer.app import Explorer
@@ -96,7 +106,9 @@ def test_explorer_band_draws_fit_the_budget(tmp_path: Path) -> None:
     assert Explorer(MapWatcher(path)).band_draws(amap) == 1000
 
 
-def test_explorer_people_keep_to_the_budget(tmp_path: Path) -> None:
+def test_explorer_people_keep_to_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each person's Model, and the pooled people, are evaluated within the budget."""
     from argmap.explorer.app import Explorer
     from argmap.explorer.watch import MapWatcher
@@ -115,6 +127,18 @@ def test_explorer_people_keep_to_the_budget(tmp_path: Path) -> None:
     for person in ("ann", "pooled"):
         doc = ex.state(f"as={person}")
         assert any("over the 1 MB memory budget" in w for w in doc["warnings"]), (person, doc)
+    # a click's disagreement between the two is asked for within the same budget
+    calls: list[object] = []
+
+    def spy(*_: Any, **kw: Any) -> Any:
+        calls.append(kw.get("max_memory"))
+        raise UsageError("spied")  # the real one samples for half a minute here
+
+    monkeypatch.setattr("argmap.explorer.app.disagree", spy)
+    from argmap.explorer.app import WhatIf
+
+    got = ex._disagreement(ex.watcher.snapshot, WhatIf(person="ann"), first, None)
+    assert calls == [10**6] and got == {"error": "spied"}
 
 
 # ------------------------------------------------------------------------ textconv

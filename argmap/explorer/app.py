@@ -37,7 +37,7 @@ from argmap.render.html import cruxes_document, evaluation_document, page
 from argmap.render.people import disagreement_document
 from argmap.render.recolour import recolour
 from argmap.render.view import Direction, View, auto_direction, make_view
-from argmap.schema import ArgmapError, ArgumentMap
+from argmap.schema import ArgmapError, ArgumentMap, UsageError
 from argmap.schema.people import person_map
 from argmap.schema.suggest import did_you_mean
 
@@ -237,7 +237,10 @@ class Explorer:
         self.renderer: Renderer = renderer
         # The budget of every evaluation the page asks for (`serve --max-memory`),
         # as `argmap eval --max-memory` bounds its own: past it, sampled and said so.
-        self.max_memory = parse_memory(max_memory) if isinstance(max_memory, str) else max_memory
+        try:
+            self.max_memory = parse_memory(max_memory)
+        except ValueError as exc:  # as Model says it
+            raise UsageError(f"max_memory: {exc}") from None
         self._evaluations = _Memo(32)
         self._bands = _Memo(16, share=True)  # a click waits for the band a prefetch started
         self._svgs = _Memo(32)
