@@ -210,12 +210,22 @@ class _Memo:
                     del self._computing[key]
                 done.set()
 
+    def known(self, key: Hashable) -> bool:
+        """Whether ``key``'s value is kept or being computed."""
+        with self._lock:
+            return key in self._items or key in self._computing
+
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+
+def _evaluation_key(snap: Snapshot, w: WhatIf) -> Hashable:
+    """What an evaluation (and its band) depends on: the frame drawn is not part of it."""
+    return (snap.map_version, w.given, w.set, w.person)
 
 
 STATE_PARAMS = frozenset({"given", "set", "frame", "as"})
@@ -310,9 +320,7 @@ class Explorer:
                 raise BadRequest(str(exc)) from None
 
         memo = self._bands if draws else self._evaluations
-        return memo.get(
-            (snap.map_version, w.given, w.set, w.person), lambda: self.admission.run(ticket, run)
-        )
+        return memo.get(_evaluation_key(snap, w), lambda: self.admission.run(ticket, run))
 
     def _check_frame(self, ev: Evaluation, frame: str) -> None:
         if not frame or frame in ev.columns:
@@ -401,6 +409,8 @@ class Explorer:
             return
         draws = self._draws(snap, w)
         if not draws:  # the memory budget holds no band of this map
+            return
+        if self._bands.known(_evaluation_key(snap, w)):  # e.g. the same what-if in another frame
             return
         ticket = self.admission.ticket("band", snap.map_version)
 
