@@ -50,15 +50,16 @@ def add_evaluation_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_memory_option(parser: argparse.ArgumentParser) -> None:
-    """--max-memory: the budget of exact inference (past it: sampling, said so)."""
+def add_memory_option(parser: argparse.ArgumentParser, *, unset: bool = False) -> None:
+    """--max-memory: the budget of exact inference (past it: sampling, said so).
+    With ``unset``, leaving it out gives None (the caller tells the default apart)."""
     # Imported here: `argmap check` uses this module and never loads the engine.
     from argmap.engine.memory import DEFAULT_MAX_MEMORY
 
     parser.add_argument(
         "--max-memory",
         type=memory_size,
-        default=DEFAULT_MAX_MEMORY,
+        default=None if unset else DEFAULT_MAX_MEMORY,
         metavar="SIZE",
         help=(
             "memory exact inference may use, e.g. 4GB or 512MB (default 1GB); a map "

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from argmap.engine.memory import DEFAULT_MAX_MEMORY
 from argmap.explorer.server import ExplorerServer, start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,9 +20,11 @@ POWER = ROOT / "arguments" / "examples" / "power-seeking.yaml"
 
 
 @contextmanager
-def serving(path: Path, interval: float = 0.05) -> Iterator[ExplorerServer]:
+def serving(
+    path: Path, interval: float = 0.05, max_memory: int | str = DEFAULT_MAX_MEMORY
+) -> Iterator[ExplorerServer]:
     """A server for ``path`` on 127.0.0.1 and a free port, stopped on exit."""
-    server = start(path, port=0, interval=interval, renderer="auto")
+    server = start(path, port=0, interval=interval, renderer="auto", max_memory=max_memory)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

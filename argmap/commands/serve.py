@@ -8,7 +8,7 @@ import webbrowser
 from typing import Any
 
 from argmap.explorer.server import is_loopback, start
-from argmap.options import add_renderer_option, existing_path
+from argmap.options import add_memory_option, add_renderer_option, existing_path
 from argmap.render.terminal import sanitize
 from argmap.schema import UsageError
 
@@ -35,6 +35,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--open", action="store_true", help="open the page in a web browser")
     add_renderer_option(p)
+    add_memory_option(p)
     p.set_defaults(run=run)
 
 
@@ -42,7 +43,13 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not 0 to 65535")
     try:
-        server = start(args.map, host=args.host, port=args.port, renderer=args.renderer)
+        server = start(
+            args.map,
+            host=args.host,
+            port=args.port,
+            renderer=args.renderer,
+            max_memory=args.max_memory,
+        )
     except OSError as exc:
         where = f"{args.host}:{args.port}"
         print(

@@ -3,7 +3,9 @@
 ``argmap textconv --install`` sets it up in the current repository: the git config
 ``diff.argmap.textconv`` with an absolute path to this argmap (so ``git diff`` works
 without a virtual environment on PATH), and ``arguments/**/*.yaml diff=argmap`` in
-the repository's own ``info/attributes``; it prints what it wrote. It must never
+the repository's own ``info/attributes``; it prints what it wrote. ``--install
+--max-memory 4GB`` writes that budget into the command git runs (every map git
+shows is then evaluated within it; past it, sampled, and the comment block says so). It must never
 break ``git diff``: whatever happens, it prints the file and exits 0. YAML that is
 not an argmap map (no top-level ``argmap:`` key) passes through unchanged, silently.
 
@@ -24,9 +26,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from argmap._words import cli_words
 from argmap.api import evaluate, load
+from argmap.engine.memory import DEFAULT_MAX_MEMORY
 from argmap.engine.result import Evaluation
 from argmap.maps import DEFAULT_ROOT, EXAMPLES, PEOPLE_SUFFIX
+from argmap.options import add_memory_option
 from argmap.render.fmt import percent
 from argmap.schema import ArgmapError, MapError
 from argmap.schema.loader import YAML_SUFFIXES, load_blobs
@@ -53,17 +58,38 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--install",
         action="store_true",
-        help="write the git config and attributes for this repository, with this argmap's path",
+        help=(
+            "write the git config and attributes for this repository, with this argmap's path "
+            "(and --max-memory, when given, in the command git runs)"
+        ),
     )
+    add_memory_option(p, unset=True)
     p.set_defaults(run=run)
 
 
-def _command() -> str:
-    """How git should run this argmap: absolute paths, quoted for the shell git uses."""
+def _command(max_memory: int | None = None) -> str:
+    """How git should run this argmap: absolute paths, quoted for the shell git uses,
+    and the memory budget when one was given."""
     script = Path(sys.argv[0])
     if script.name == "argmap" and script.is_file():
-        return f"{shlex.quote(str(script.resolve()))} textconv"
-    return f"{shlex.quote(str(Path(sys.executable).resolve()))} -m argmap textconv"
+        command = f"{shlex.quote(str(script.resolve()))} textconv"
+    else:
+        command = f"{shlex.quote(str(Path(sys.executable).resolve()))} -m argmap textconv"
+    if max_memory is not None:
+        command += f" --max-memory {size_text(max_memory)}"
+    return command
+
+
+def size_text(n: int) -> str:
+    """A budget as the shortest exact words --max-memory reads back.
+
+    >>> size_text(4_000_000_000), size_text(512_000_000), size_text(2**30)
+    ('4GB', '512MB', '1073741824')
+    """
+    for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6)):
+        if n % size == 0:
+            return f"{n // size}{unit}"
+    return str(n)
 
 
 def _git(*args: str) -> str:
@@ -77,9 +103,9 @@ def _git(*args: str) -> str:
     return done.stdout.strip()
 
 
-def install() -> int:
+def install(max_memory: int | None = None) -> int:
     """Write ``diff.argmap.textconv`` and the attributes line; print both."""
-    command = _command()
+    command = _command(max_memory)
     _git("config", "diff.argmap.textconv", command)
     print(f"git config diff.argmap.textconv {shlex.quote(command)}")
     attributes = Path(_git("rev-parse", "--git-path", "info/attributes"))
@@ -166,8 +192,11 @@ class _Alone(Exception):
         self.error, self.why = error, why
 
 
-def _evaluate(path: Path, raw: bytes) -> tuple[Evaluation, str]:
-    """The evaluation of the file alone, else with the rest of its map; and its name there.
+def _evaluate(
+    path: Path, raw: bytes, max_memory: int = DEFAULT_MAX_MEMORY
+) -> tuple[Evaluation, str]:
+    """The evaluation of the file alone, else with the rest of its map; and its name there,
+    each within the memory budget ``max_memory``.
 
     A person overlay in ``NAME.people/`` is evaluated as that person sees ``NAME.yaml``."""
     if path.parent.name.endswith(PEOPLE_SUFFIX):
@@ -178,18 +207,20 @@ def _evaluate(path: Path, raw: bytes) -> tuple[Evaluation, str]:
                 amap = load(beside)
                 for person in amap.people.values():
                     if Path(person.path).resolve() == path.resolve():
-                        ev = evaluate(apply_person(amap, person), band_draws=0)
+                        ev = evaluate(
+                            apply_person(amap, person), band_draws=0, max_memory=max_memory
+                        )
                         return ev, os.fspath(beside)
     name = _real_name(path) if _is_temporary(path) else os.fspath(path)
     try:
-        return evaluate(load_blobs(name, [(name, raw)]), band_draws=0), name
+        return evaluate(load_blobs(name, [(name, raw)]), band_draws=0, max_memory=max_memory), name
     except MapError as alone:
         rest = _siblings(path)
         if isinstance(rest, str):
             raise _Alone(alone, rest) from None
         directory, own, files = rest
         data = [(n, raw if n == own else b) for n, b in files]
-        return evaluate(load_blobs(directory, data), band_draws=0), own
+        return evaluate(load_blobs(directory, data), band_draws=0, max_memory=max_memory), own
 
 
 def credence_lines(ev: Evaluation, name: str) -> list[str]:
@@ -222,7 +253,7 @@ def _first_problem(exc: ArgmapError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.install:
-        return install()
+        return install(args.max_memory)
     if args.file is None:
         print("argmap textconv: give a FILE, or --install", file=sys.stderr)
         return 2
@@ -239,8 +270,10 @@ def run(args: argparse.Namespace) -> int:
         out.flush()
         return 0  # some other YAML: shown as it is
     try:
-        ev, name = _evaluate(path, raw)
+        ev, name = _evaluate(path, raw, args.max_memory or DEFAULT_MAX_MEMORY)
         lines = ["", "# argmap: credences as evaluated (argmap textconv)"]
+        # said in the diff itself: sampled numbers are estimates, not the exact ones
+        lines += [f"# argmap: warning: {cli_words(w)}" for w in ev.warnings]
         lines += credence_lines(ev, name)
     except _Alone as exc:
         lines = ["", f"# argmap: not evaluated: {_first_problem(exc.error)}; {exc.why}"]

@@ -23,9 +23,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+from argmap._words import cli_words
+from argmap.engine.memory import DEFAULT_MAX_MEMORY, format_bytes, parse_memory
 from argmap.engine.model import Model
 from argmap.engine.people import POOLED, disagree, evaluate_people, pooled_evaluation
 from argmap.engine.result import OVERALL, Evaluation
+from argmap.engine.uncertain import draws_within
 from argmap.options import has_uncertain_values, parse_given, parse_set
 from argmap.render.dot import drawing, heading_dot, legend_dot
 from argmap.render.fmt import band, flat, moving, points
@@ -34,14 +37,14 @@ from argmap.render.html import cruxes_document, evaluation_document, page
 from argmap.render.people import disagreement_document
 from argmap.render.recolour import recolour
 from argmap.render.view import Direction, View, auto_direction, make_view
-from argmap.schema import ArgmapError, ArgumentMap
+from argmap.schema import ArgmapError, ArgumentMap, UsageError
 from argmap.schema.people import person_map
 from argmap.schema.suggest import did_you_mean
 
 from .watch import MapWatcher, Snapshot
 
 T = TypeVar("T")
-BAND_DRAWS = 1000  # as `argmap eval`, so the page's bands equal its output
+BAND_DRAWS = 1000  # as `argmap eval`, so the page's bands equal its output (budget allowing)
 CRUXES_SHOWN = 10
 
 
@@ -233,9 +236,21 @@ DOUBLE_CRUXES = 3  # shown in a claim's disagreement
 class Explorer:
     """Answers the page's requests about the map that ``watcher`` watches."""
 
-    def __init__(self, watcher: MapWatcher, renderer: Renderer = "auto") -> None:
+    def __init__(
+        self,
+        watcher: MapWatcher,
+        renderer: Renderer = "auto",
+        *,
+        max_memory: int | str = DEFAULT_MAX_MEMORY,
+    ) -> None:
         self.watcher = watcher
         self.renderer: Renderer = renderer
+        # The budget of every evaluation the page asks for (`serve --max-memory`),
+        # as `argmap eval --max-memory` bounds its own: past it, sampled and said so.
+        try:
+            self.max_memory = parse_memory(max_memory)
+        except ValueError as exc:  # as Model says it
+            raise UsageError(f"max_memory: {exc}") from None
         self._evaluations = _Memo(32)
         self._bands = _Memo(16, share=True)  # a click waits for the band a prefetch started
         self._svgs = _Memo(32)
@@ -266,7 +281,15 @@ class Explorer:
     def _model(self, snap: Snapshot, person: str = "") -> Model:
         """The map (as ``person`` when given) compiled once per version of the file."""
         amap = self._map(snap, person)
-        return self._models.get((snap.map_version, person), lambda: Model(amap))
+        return self._models.get(
+            (snap.map_version, person), lambda: Model(amap, max_memory=self.max_memory)
+        )
+
+    def band_draws(self, amap: ArgumentMap) -> int:
+        """The band's draws: 1,000, as `argmap eval`, or as many as the memory budget
+        holds for this map (as `eval`'s default does), so a large map is never an error."""
+        columns = (len(amap.frames) or 1) + 1  # each frame and overall, as `eval` counts
+        return max(draws_within(self.max_memory, len(amap.claims), columns, BAND_DRAWS), 0)
 
     def _evaluation(self, snap: Snapshot, w: WhatIf, ticket: Ticket, draws: int = 0) -> Evaluation:
         given, sets = w.parsed()
@@ -281,7 +304,9 @@ class Explorer:
             try:
                 if model is None:
                     # the people's pooled credences (no explanations or bands of a pool)
-                    people = evaluate_people(amap, given=given, set=sets, band_draws=0)
+                    people = evaluate_people(
+                        amap, given=given, set=sets, band_draws=0, max_memory=self.max_memory
+                    )
                     return pooled_evaluation(people)
                 # The band's draws and the explanations are asked for on their own,
                 # after a click (:meth:`claim`): they are slow, and a what-if needs neither.
@@ -351,11 +376,29 @@ class Explorer:
         ev = self._evaluation(snap, w, ticket)
         self._check_frame(ev, w.frame)
         doc = evaluation_document(ev)
+        warnings = self._warnings(snap, w, ev)
+        if warnings:
+            doc["warnings"] = warnings
         people = {pid: p.label for pid, p in sorted(snap.map.people.items())}
         extra = {"frame": w.frame, "person": w.person, "people": people}
         answer = doc | head | extra | {"svg": self._svg(snap, w, ev, ticket)}
         self._prefetch_band(snap, w)
         return answer
+
+    def _warnings(self, snap: Snapshot, w: WhatIf, ev: Evaluation) -> list[str]:
+        """The evaluation's warnings in the words of the command that started the page:
+        what the page's what-ifs cannot change (the memory budget) is a flag of
+        `argmap serve`, so the page names that flag, as `argmap render` does."""
+        out = [cli_words(x) for x in ev.warnings]
+        amap = self._map(snap, w.person)
+        if w.person != POOLED and has_uncertain_values(amap):
+            draws = self._draws(snap, w)
+            if draws < BAND_DRAWS:
+                out.append(
+                    f"the band is drawn {draws:,} times, not {BAND_DRAWS:,}: more would not "
+                    f"fit the {format_bytes(self.max_memory)} memory budget (--max-memory)"
+                )
+        return out
 
     def _prefetch_band(self, snap: Snapshot, w: WhatIf) -> None:
         """Start this what-if's percentile band in the background: a claim's click
@@ -363,6 +406,9 @@ class Explorer:
         reader clicks it is ready. A newer what-if or map stops it at its next batch
         of draws; a click arriving before it ends waits for it rather than start again."""
         if w.person == POOLED or not has_uncertain_values(self._map(snap, w.person)):
+            return
+        draws = self._draws(snap, w)
+        if not draws:  # the memory budget holds no band of this map
             return
         if self._bands.known(_evaluation_key(snap, w)):  # e.g. the same what-if in another frame
             return
@@ -372,9 +418,12 @@ class Explorer:
             # Whatever goes wrong here (superseded, busy, a bad what-if, even a bug)
             # is left to the click, which computes the band again and reports it.
             with contextlib.suppress(Exception):
-                self._evaluation(snap, w, ticket, BAND_DRAWS)
+                self._evaluation(snap, w, ticket, draws)
 
         threading.Thread(target=run, name="argmap-band", daemon=True).start()
+
+    def _draws(self, snap: Snapshot, w: WhatIf) -> int:
+        return self.band_draws(self._map(snap, w.person))
 
     def claim(self, raw_query: str) -> dict[str, Any]:
         """GET /api/claim: one claim's 5th-95th percentile bands and cruxes."""
@@ -396,7 +445,8 @@ class Explorer:
                 col: {aid: points(d) for aid, d in deltas.items()}
                 for col, deltas in explanation.items()
             }
-        res = self._evaluation(snap, w, ticket, BAND_DRAWS).claims[cid]
+        draws = self._draws(snap, w)
+        res = (self._evaluation(snap, w, ticket, draws) if draws else ev).claims[cid]
         bands = {col: lh for col, lh in res.interval.items() if not flat(*lh)}
         doc["interval"] = {col: [lo, hi] for col, (lo, hi) in bands.items()}
         doc["interval_shown"] = {col: band(lo, hi) for col, (lo, hi) in bands.items()}
@@ -463,7 +513,15 @@ class Explorer:
         def run() -> dict[str, Any] | None:
             try:
                 d = disagree(
-                    amap, cid, a, b, given=given, set=sets, frames=frames, top=DOUBLE_CRUXES
+                    amap,
+                    cid,
+                    a,
+                    b,
+                    given=given,
+                    set=sets,
+                    frames=frames,
+                    top=DOUBLE_CRUXES,
+                    max_memory=self.max_memory,
                 )
             except ArgmapError as exc:
                 return {"error": str(exc)}

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from argmap.engine.memory import DEFAULT_MAX_MEMORY
 from argmap.render.graphviz import Renderer
 from argmap.render.terminal import sanitize
 
@@ -233,10 +234,14 @@ def start(
     port: int = 8000,
     renderer: Renderer = "auto",
     interval: float = 0.25,
+    max_memory: int | str = DEFAULT_MAX_MEMORY,
 ) -> ExplorerServer:
     """A server for the map at ``path``, bound and watching; call ``serve_forever``.
+
+    ``max_memory`` bounds every evaluation the page asks for (bytes or text like
+    ``"4GB"``): a map that needs more is sampled, and the page says so.
 
     Raises OSError when the address cannot be bound (the port is in use...).
     """
     watcher = MapWatcher(path, interval=interval)
-    return ExplorerServer(Explorer(watcher, renderer), host, port)
+    return ExplorerServer(Explorer(watcher, renderer, max_memory=max_memory), host, port)

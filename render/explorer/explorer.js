@@ -219,6 +219,11 @@
     const problems = doc.problems || [];
     $("ax-problems").hidden = problems.length === 0;
     $("ax-problem-list").replaceChildren(...problems.map((p) => el("li", p)));
+    // The evaluation's warnings (sampled past the memory budget, a band drawn fewer
+    // times...): as text, since map ids and names may appear in them.
+    const warnings = (doc.claims && doc.warnings) || [];
+    $("ax-warnings").hidden = warnings.length === 0;
+    $("ax-warning-list").replaceChildren(...warnings.map((w) => el("li", String(w))));
     if (!doc.claims) {
       $("ax-title").textContent = doc.name || "";
       mapEl.replaceChildren();

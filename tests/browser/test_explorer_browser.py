@@ -417,3 +417,58 @@ def test_static_person_switch_with_frames(page: Any, scheming: Path, tmp_path: P
     assert "as=&" in page.url or page.url.endswith("as=")
     own_numbers = eval_shown(tmp_path, scheming, "selects-schemer")
     expect(overall(page)).to_have_text(own_numbers)
+
+
+def over_budget(tmp_path: Path) -> Path:
+    """A 100-claim grid whose exact inference needs 1.46 MB: over a 1 MB budget."""
+    import yaml
+
+    from argmap.engine.generate import grid_map_data
+
+    path = tmp_path / "grid.yaml"
+    path.write_text(yaml.safe_dump(grid_map_data(100, 10, 2, p_evidence=0.0)), encoding="utf-8")
+    return path
+
+
+def test_warnings_show_in_the_live_and_static_page(page: Any, tmp_path: Path) -> None:
+    """A map over `--max-memory` is sampled; the page says so, as `argmap eval` does."""
+    path = over_budget(tmp_path)
+    box = page.get_by_role("region", name="Warnings about these numbers")
+    with serving(path, max_memory="1MB") as server:
+        page.goto(server.url)
+        expect(box).to_be_visible()
+        expect(box.locator("li")).to_have_count(1)
+        expect(box.locator("li")).to_have_text(
+            "exact inference needs 1.46 MB (a junction-tree clique of 15 variables), "
+            "over the 1 MB memory budget: estimated by sampling instead"
+        )
+        page.goto(server.url + "?given=c00%3Dtrue")  # a what-if keeps saying it
+        expect(page.locator("#ax-whatif")).to_contain_text("given c00 = true")
+        expect(box).to_contain_text("over the 1 MB memory budget")
+        page.goto(server.url)
+        expect(box).to_be_visible()
+        # saved as a map within the budget: redrawn exact, and the box goes
+        path.write_text(POWER.read_text(encoding="utf-8"), encoding="utf-8")
+        expect(node(page, "ps-doom")).to_be_visible(timeout=10_000)
+        expect(box).to_be_hidden()
+    path = over_budget(tmp_path)
+    with serving(path) as server:  # within the default 1 GB: exact, nothing to say
+        page.goto(server.url)
+        expect(node(page, "c00")).to_be_visible()
+        expect(box).to_be_hidden()
+    out = tmp_path / "grid.html"
+    assert main(["render", str(path), "--max-memory", "1MB", "-o", str(out)]) == 0
+    page.goto(out.as_uri())
+    expect(box).to_contain_text("over the 1 MB memory budget: estimated by sampling instead")
+
+
+def test_warnings_are_text(page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Map ids and names may appear in a warning: it is shown as text, never as markup."""
+    from argmap.explorer.app import Explorer
+
+    monkeypatch.setattr(Explorer, "_warnings", lambda *_: [HOSTILE, "in <b>frame</b>"])
+    with serving(POWER) as server:
+        page.goto(server.url)
+        items = page.locator("#ax-warning-list li")
+        expect(items).to_have_text([HOSTILE, "in <b>frame</b>"])
+        expect(page.locator("#ax-warnings img, #ax-warnings b")).to_have_count(0)
