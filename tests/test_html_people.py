@@ -224,3 +224,20 @@ def test_a_person_whose_numbers_fail_is_left_out(
     assert "warning: sure is left out of the page: impossible evidence" in err
     doc = embedded(out.read_text())
     assert list(doc["people_static"]) == ["meh"]
+
+
+def test_a_hostile_person_name_stays_data(tmp_path: Path) -> None:
+    path = tmp_path / "power-seeking.yaml"
+    shutil.copy(POWER, path)
+    (tmp_path / "power-seeking.people").mkdir()
+    name = "</script><img src=x onerror=alert(1)>"
+    (tmp_path / "power-seeking.people" / "eve.yaml").write_text(
+        f"argmap: 1\nperson: eve\nname: {json.dumps(name)}\n"
+        "claims:\n  ps-timelines: {credence: 10%}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "page.html"
+    assert main(["render", str(path), "-o", str(out)]) == 0
+    page = out.read_text()
+    assert "<img" not in page and page.count("</script>") == 2  # the data's and the script's
+    assert embedded(page)["people_static"]["eve"]["label"] == name
