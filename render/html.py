@@ -27,6 +27,7 @@ from typing import Any, Literal
 from argmap.engine.result import Evaluation
 from argmap.engine.sensitivity import Crux
 from argmap.schema import ArgumentMap, Beta, Interval
+from argmap.schema.people import Person
 
 from . import marks
 from .fmt import band, flat, moving, percent, points
@@ -254,6 +255,22 @@ def evaluation_document(ev: Evaluation) -> dict[str, Any]:
     }
     if ev.warnings:
         doc["warnings"] = list(ev.warnings)
+    return doc
+
+
+def add_number_sources(doc: dict[str, Any], person: Person) -> dict[str, Any]:
+    """``doc`` (an evaluation document of ``person``'s numbers) with, on each claim and
+    argument whose numbers their overlay sets with a ``source`` or ``notes``, the keys
+    ``numbers_source`` and ``numbers_notes``: where that person's numbers come from."""
+    for section, overlays in (("claims", person.claims), ("arguments", person.arguments)):
+        entries = doc.get(section) or {}
+        for nid, overlay in overlays.items():
+            if nid in entries and (overlay.source or overlay.notes):
+                entries[nid] = {
+                    **entries[nid],
+                    "numbers_source": overlay.source,
+                    "numbers_notes": overlay.notes,
+                }
     return doc
 
 

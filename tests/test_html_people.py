@@ -130,6 +130,9 @@ def test_rendered_page_people(tmp_path: Path) -> None:
     assert main(["eval", str(POWER), "--as", SF, "--format", "json", "-o", str(js)]) == 0
     credence = json.loads(js.read_text())["claims"]["ps-doom"]["credence"]
     assert doc["people_static"][SF]["doc"]["claims"]["ps-doom"]["credence"] == credence
+    # where their numbers come from, as in `argmap serve`
+    timelines = doc["people_static"][SF]["doc"]["claims"]["ps-timelines"]
+    assert timelines["numbers_source"].endswith("superforecaster aggregation, Timelines")
     # same input, same bytes
     again = tmp_path / "again.html"
     assert main(["render", str(POWER), "-o", str(again), "--renderer", "wasm"]) == 0

@@ -58,3 +58,17 @@ def test_pooled_view(power: Path) -> None:
         code, doc = get_json(server, "/api/claim?id=ps-doom&as=pooled")
         assert code == 200 and "choose a person" in doc["cruxes_error"]
         assert doc["disagreement"]["a"]["person"] == "carlsmith-2021"
+
+
+def test_state_says_where_a_persons_numbers_come_from(power: Path) -> None:
+    """Each claim or argument an overlay sets with a source carries it, as that person's."""
+    with serving(power) as server:
+        code, doc = get_json(server, "/api/state?as=superforecasters-2023")
+        assert code == 200
+        timelines = doc["claims"]["ps-timelines"]
+        assert timelines["numbers_source"] == (
+            "Carlsmith (2023): superforecaster aggregation, Timelines"
+        )
+        assert "numbers_source" not in doc["claims"]["ps-doom"]  # the overlay leaves it
+        code, doc = get_json(server, "/api/state")
+        assert "numbers_source" not in doc["claims"]["ps-timelines"]  # the map's own

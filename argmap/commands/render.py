@@ -31,7 +31,14 @@ from argmap.progress import working
 from argmap.render import graphviz
 from argmap.render.dot import drawing, heading_dot, legend_dot, to_dot
 from argmap.render.graphviz import Picture, compose, draw, slow_layout, stderr_log
-from argmap.render.html import ALL, document_patch, evaluation_document, static_html, svg_patch
+from argmap.render.html import (
+    ALL,
+    add_number_sources,
+    document_patch,
+    evaluation_document,
+    static_html,
+    svg_patch,
+)
 from argmap.render.mermaid import to_mermaid, too_big
 from argmap.render.recolour import recolour
 from argmap.render.terminal import sanitize
@@ -213,6 +220,12 @@ def _people(args: argparse.Namespace, amap: ArgumentMap) -> dict[str, Evaluation
     return out
 
 
+def _person_document(amap: ArgumentMap, pid: str, ev: Evaluation) -> dict[str, Any]:
+    """The page's document of one person's evaluation, with their numbers' sources."""
+    doc = evaluation_document(ev)
+    return doc if pid == POOLED else add_number_sources(doc, amap.people[pid])
+
+
 def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] | None) -> str:
     """The static explorer page: the picture of every column, and of each frame alone;
     with people (docs/people.md), each person's numbers and pictures as patches of the
@@ -250,7 +263,7 @@ def html_page(args: argparse.Namespace, view: View, log: Callable[[str], None] |
         label = "pooled (mean log-odds)" if pid == POOLED else ev.map.people[pid].label
         patches[pid] = {
             "label": label,
-            "doc": document_patch(base_doc, evaluation_document(pev)),
+            "doc": document_patch(base_doc, _person_document(ev.map, pid, pev)),
             "views": pictures,
         }
     if log:

@@ -33,7 +33,12 @@ from argmap.options import has_uncertain_values, parse_given, parse_set
 from argmap.render.dot import drawing, heading_dot, legend_dot
 from argmap.render.fmt import band, flat, moving, points
 from argmap.render.graphviz import Renderer, compose, layout
-from argmap.render.html import cruxes_document, evaluation_document, page
+from argmap.render.html import (
+    add_number_sources,
+    cruxes_document,
+    evaluation_document,
+    page,
+)
 from argmap.render.people import disagreement_document
 from argmap.render.recolour import recolour
 from argmap.render.view import Direction, View, auto_direction, make_view
@@ -376,6 +381,8 @@ class Explorer:
         ev = self._evaluation(snap, w, ticket)
         self._check_frame(ev, w.frame)
         doc = evaluation_document(ev)
+        if w.person and w.person != POOLED:  # where that person's numbers come from
+            doc = add_number_sources(doc, snap.map.people[w.person])
         warnings = self._warnings(snap, w, ev)
         if warnings:
             doc["warnings"] = warnings

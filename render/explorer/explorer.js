@@ -440,6 +440,12 @@
     $(prefix + "-location").textContent = item.location ? "(" + item.location + ")" : "";
     $(prefix + "-notes").hidden = !item.notes;
     $(prefix + "-notes").textContent = item.notes ? "Notes: " + item.notes : "";
+    // Where the person shown got these numbers (their overlay's source and notes).
+    const whose = [item.numbers_source, item.numbers_notes].filter((x) => x);
+    $(prefix + "-numbers").hidden = whose.length === 0;
+    $(prefix + "-numbers").textContent = whose.length
+      ? "Numbers of " + ui.person + ": " + whose.join(" — ")
+      : "";
   }
 
   function drawClaim(id, c) {

@@ -364,6 +364,9 @@ def test_static_person_switch(page: Any, tmp_path: Path) -> None:
     expect(value).to_have_text(only_shown(tmp_path, path, "ps-doom", *who))
     node(page, "ps-timelines").click()
     expect(value).to_have_text(only_shown(tmp_path, path, "ps-timelines", *who))
+    expect(page.locator("#ax-claim-numbers")).to_have_text(
+        "Numbers of superforecasters-2023: Carlsmith (2023): superforecaster aggregation, Timelines"
+    )
     # The address reproduces the choice: a fresh load opens on the same person.
     address = page.url
     page.goto("about:blank")
@@ -374,6 +377,7 @@ def test_static_person_switch(page: Any, tmp_path: Path) -> None:
     expect(node(page, "ps-doom")).to_contain_text("1.1%")
     page.locator("#ax-person").select_option("")
     expect(node(page, "ps-doom")).to_contain_text("5.1%")
+    expect(page.locator("#ax-claim-numbers")).to_be_hidden()
     expect(value).to_have_text(only_shown(tmp_path, path, "ps-timelines"))
     assert "as=" not in page.url
     assert all(u.startswith("file://") for u in requests), requests
