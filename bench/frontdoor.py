@@ -98,7 +98,7 @@ def unpack(ref: str, into: Path) -> Path:
         ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
     ).stdout
     src = into / "tree"
-    src.mkdir()
+    src.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
     pkg = into / "site" / "argmap"
     shutil.copytree(src / "argmap", pkg)
