@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -71,3 +72,11 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def embedded(html: str) -> dict[str, Any]:
+    """The JSON document inside a page (the static page's, or the live page's shell)."""
+    m = re.search(r'<script type="application/json" id="ax-data">(.*?)</script>', html, re.S)
+    assert m, "no data element"
+    doc: dict[str, Any] = json.loads(m[1])
+    return doc

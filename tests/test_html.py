@@ -8,10 +8,10 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from diagram_maps import NASTY, chain, hostile, tiny
+from serving import embedded
 
 from argmap.cli import main
 from argmap.render.fmt import band
@@ -19,14 +19,6 @@ from argmap.render.html import page, script_json, static_html
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><g id="claim-rain" class="node"/></svg>'
-
-
-def embedded(html: str) -> dict[str, Any]:
-    """The JSON document inside the page."""
-    m = re.search(r'<script type="application/json" id="ax-data">(.*?)</script>', html, re.S)
-    assert m, "no data element"
-    doc: dict[str, Any] = json.loads(m[1])
-    return doc
 
 
 def test_tiny_golden(golden: Callable[[str, str], None]) -> None:

@@ -8,11 +8,11 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from serving import embedded
 
 import argmap
 from argmap.cli import main
@@ -31,13 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 POWER = ROOT / "arguments" / "examples" / "power-seeking.yaml"
 SF = "superforecasters-2023"
 BASE_SVG = '<svg>\n<g id="claim-ps-doom" class="node">\n<text>5.1%</text>\n</g>\n</svg>'
-
-
-def embedded(page: str) -> dict[str, Any]:
-    m = re.search(r'<script type="application/json" id="ax-data">(.*?)</script>', page, re.S)
-    assert m, "no data element"
-    doc: dict[str, Any] = json.loads(m[1])
-    return doc
 
 
 def _power_people() -> tuple[argmap.Evaluation, dict[str, argmap.Evaluation]]:
