@@ -11,6 +11,7 @@ from typing import Any
 from rich.text import Text
 
 from argmap.engine.diff import ClaimMove, InputChange, MapDiff
+from argmap.engine.result import Evaluation
 
 from . import mdquote
 from .fmt import percent, points
@@ -256,8 +257,18 @@ def _change_doc(c: InputChange) -> dict[str, Any]:
     }
 
 
+def _labels(ev: Evaluation | None) -> dict[str, str]:
+    return {c: cl.label for c, cl in ev.map.claims.items() if cl.label} if ev else {}
+
+
 def diff_document(d: MapDiff) -> dict[str, Any]:
-    """One map: docs/format.md's ``before``/``after``/``delta`` per claim, keyed by column."""
+    """One map: docs/format.md's ``before``/``after``/``delta`` per claim, keyed by column;
+    a claim with a ``label`` has it (its head side's, or for a removed claim its base's)."""
+    before, after = _labels(d.before), _labels(d.after)
+
+    def label(cid: str, labels: dict[str, str]) -> dict[str, str]:
+        return {"label": labels[cid]} if cid in labels else {}
+
     return {
         "map": d.name,
         "status": d.status,
@@ -265,6 +276,7 @@ def diff_document(d: MapDiff) -> dict[str, Any]:
         "largest_delta": d.largest,
         "claims": {
             m.id: {
+                **label(m.id, after),
                 "text": m.text,
                 "before": m.before,
                 "after": m.after,
@@ -275,8 +287,12 @@ def diff_document(d: MapDiff) -> dict[str, Any]:
             }
             for m in d.moved
         },
-        "added": {s.id: {"text": s.text, "credence": s.credence} for s in d.added},
-        "removed": {s.id: {"text": s.text, "credence": s.credence} for s in d.removed},
+        "added": {
+            s.id: {**label(s.id, after), "text": s.text, "credence": s.credence} for s in d.added
+        },
+        "removed": {
+            s.id: {**label(s.id, before), "text": s.text, "credence": s.credence} for s in d.removed
+        },
         "changes": [_change_doc(c) for c in d.changes],
     }
 

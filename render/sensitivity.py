@@ -178,10 +178,12 @@ def _document(
     sets: Asked | None,
     key: str,
     items: list[dict[str, Any]],
+    labels: Mapping[str, str],
 ) -> str:
     """The JSON shared by sensitivity and cruxes: what was asked, then ``key``: items."""
     doc = {
         "claim": claim,
+        **_label(labels, claim),
         "map": map_name,
         "column": rows[0].column if rows else None,
         "baseline": rows[0].baseline if rows else None,
@@ -191,6 +193,17 @@ def _document(
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def _label(labels: Mapping[str, str], cid: str) -> dict[str, str]:
+    """``{"label": ...}`` when the claim ``cid`` has a label, else nothing (as eval's JSON)."""
+    label = labels.get(cid)
+    return {"label": label} if label else {}
+
+
+def claim_labels(amap: ArgumentMap) -> dict[str, str]:
+    """Each labelled claim's label (docs/format.md): what the JSON documents carry."""
+    return {cid: c.label for cid, c in amap.claims.items() if c.label}
+
+
 def sensitivity_json(
     claim: str,
     map_name: str,
@@ -198,10 +211,21 @@ def sensitivity_json(
     *,
     given: Asked | None = None,
     sets: Asked | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
+    """The JSON of ``argmap sensitivity`` (docs/analysis.md); ``labels`` (claim id ->
+    label, :func:`claim_labels`) adds a ``label`` beside each claim named."""
+    known = labels or {}
     items = [
         {
             "parameter": s.parameter,
+            # a claim's credence or evidence names that claim (a strength names an
+            # argument, a weight a frame: they carry no label)
+            **(
+                _label(known, s.parameter.rsplit(".", 1)[0])
+                if s.kind in ("credence", "evidence")
+                else {}
+            ),
             "kind": s.kind,
             "value": s.value,
             "low_value": s.low_value,
@@ -214,7 +238,7 @@ def sensitivity_json(
         }
         for s in swings
     ]
-    return _document(claim, map_name, swings, given, sets, "parameters", items)
+    return _document(claim, map_name, swings, given, sets, "parameters", items, known)
 
 
 def cruxes_text(
@@ -282,10 +306,15 @@ def cruxes_json(
     *,
     given: Asked | None = None,
     sets: Asked | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
+    """The JSON of ``argmap cruxes`` (docs/analysis.md); ``labels`` (claim id -> label,
+    :func:`claim_labels`) adds a ``label`` beside each claim named."""
+    known = labels or {}
     items = [
         {
             "claim": c.claim,
+            **_label(known, c.claim),
             "text": c.text,
             "probability": c.probability,
             "if_true": c.if_true,
@@ -294,7 +323,7 @@ def cruxes_json(
         }
         for c in cruxes
     ]
-    return _document(claim, map_name, cruxes, given, sets, "cruxes", items)
+    return _document(claim, map_name, cruxes, given, sets, "cruxes", items, known)
 
 
 def tornado_svg(

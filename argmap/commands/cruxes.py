@@ -10,7 +10,8 @@ from argmap.engine.sensitivity import Crux, cruxes
 from argmap.formats import Formats
 from argmap.io import emit
 from argmap.options import add_output_option, load_map, map_and_claim, parse_given, parse_set
-from argmap.render.sensitivity import cruxes_json, cruxes_markdown, cruxes_text
+from argmap.render.sensitivity import claim_labels, cruxes_json, cruxes_markdown, cruxes_text
+from argmap.schema import ArgumentMap
 
 from .sensitivity import add_common
 
@@ -42,23 +43,23 @@ def run(args: argparse.Namespace) -> int:
         frames=args.frame or None,
         max_memory=args.max_memory,
     )[: args.top]
-    emit(FORMATS.write(args.format, args.claim, amap.name, found, given, sets), args.output)
+    emit(FORMATS.write(args.format, args.claim, amap, found, given, sets), args.output)
     return 0
 
 
 Asked = Mapping[str, object]
 
 
-def _text(claim: str, _name: str, rows: list[Crux], given: Asked, sets: Asked) -> str:
+def _text(claim: str, _map: ArgumentMap, rows: list[Crux], given: Asked, sets: Asked) -> str:
     return cruxes_text(claim, rows, given=given, sets=sets)
 
 
-def _markdown(claim: str, _name: str, rows: list[Crux], given: Asked, sets: Asked) -> str:
+def _markdown(claim: str, _map: ArgumentMap, rows: list[Crux], given: Asked, sets: Asked) -> str:
     return cruxes_markdown(claim, rows, given=given, sets=sets)
 
 
-def _json(claim: str, name: str, rows: list[Crux], given: Asked, sets: Asked) -> str:
-    return cruxes_json(claim, name, rows, given=given, sets=sets)
+def _json(claim: str, amap: ArgumentMap, rows: list[Crux], given: Asked, sets: Asked) -> str:
+    return cruxes_json(claim, amap.name, rows, given=given, sets=sets, labels=claim_labels(amap))
 
 
 FORMATS = Formats("text", {"text": _text, "md": _markdown, "json": _json})

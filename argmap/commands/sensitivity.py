@@ -20,13 +20,14 @@ from argmap.options import (
 )
 from argmap.render.sensitivity import (
     Units,
+    claim_labels,
     evidence_units,
     sensitivity_json,
     sensitivity_markdown,
     sensitivity_text,
     tornado_svg,
 )
-from argmap.schema import UsageError
+from argmap.schema import ArgumentMap, UsageError
 
 
 def positive(text: str) -> int:
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         write_chart(out, tornado_svg(args.claim, swings, text=text, units=units))
         return 0
     emit(
-        FORMATS.write(args.format, args.claim, amap.name, swings, given, sets, units),
+        FORMATS.write(args.format, args.claim, amap, swings, given, sets, units),
         args.output,
     )
     return 0
@@ -100,21 +101,23 @@ Asked = Mapping[str, object]
 
 
 def _text(
-    claim: str, _name: str, rows: list[Swing], given: Asked, sets: Asked, units: Units
+    claim: str, _map: ArgumentMap, rows: list[Swing], given: Asked, sets: Asked, units: Units
 ) -> str:
     return sensitivity_text(claim, rows, given=given, sets=sets, units=units)
 
 
 def _markdown(
-    claim: str, _name: str, rows: list[Swing], given: Asked, sets: Asked, units: Units
+    claim: str, _map: ArgumentMap, rows: list[Swing], given: Asked, sets: Asked, units: Units
 ) -> str:
     return sensitivity_markdown(claim, rows, given=given, sets=sets, units=units)
 
 
 def _json(
-    claim: str, name: str, rows: list[Swing], given: Asked, sets: Asked, _units: Units
+    claim: str, amap: ArgumentMap, rows: list[Swing], given: Asked, sets: Asked, _units: Units
 ) -> str:
-    return sensitivity_json(claim, name, rows, given=given, sets=sets)
+    return sensitivity_json(
+        claim, amap.name, rows, given=given, sets=sets, labels=claim_labels(amap)
+    )
 
 
 FORMATS = Formats("text", {"text": _text, "md": _markdown, "json": _json})
