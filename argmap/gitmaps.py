@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from argmap.git import Repo, TreeEntry
 from argmap.maps import PEOPLE_SUFFIX, is_map_file, walk_files
 from argmap.schema import ArgumentMap, Location, MapError, Problem, UsageError
-from argmap.schema.loader import YAML_SUFFIXES, load_blobs
+from argmap.schema.loader import YAML_SUFFIXES, load_blobs, load_blobs_people
 from argmap.schema.reading import (
     LINK_OUTSIDE,
     Unreadable,
@@ -161,11 +161,11 @@ def read_files(
     return out
 
 
-def load_side(
+def _side_data(
     repo: Repo, side: Side, path: PurePosixPath, problems: list[Problem]
-) -> tuple[ArgumentMap | None, list[PurePosixPath]]:
-    """The map at ``path`` on ``side`` (None when absent or invalid: its problems are added
-    to ``problems``, located at ``REV:path``), and the files it was read from."""
+) -> tuple[list[tuple[str, bytes]] | None, list[PurePosixPath]]:
+    """The map's files on ``side`` as (location, bytes), overlays beside a one-file map
+    included (None when absent or a file cannot be read), and the files' paths."""
     files = side_files(repo, side, path)
     chosen = map_file_list(files, path)
     if not chosen:
@@ -185,12 +185,39 @@ def load_side(
     if unread:
         problems += unread
         return None, chosen
-    data = [(side.location(f), r) for f in chosen if isinstance(r := raw[f], bytes)]
+    return [(side.location(f), r) for f in chosen if isinstance(r := raw[f], bytes)], chosen
+
+
+def load_side(
+    repo: Repo, side: Side, path: PurePosixPath, problems: list[Problem]
+) -> tuple[ArgumentMap | None, list[PurePosixPath]]:
+    """The map at ``path`` on ``side`` (None when absent or invalid: its problems are added
+    to ``problems``, located at ``REV:path``), and the files it was read from."""
+    data, chosen = _side_data(repo, side, path, problems)
+    if data is None:
+        return None, chosen
     try:
         return load_blobs(side.location(path), data), chosen
     except MapError as exc:
         problems += exc.problems
         return None, chosen
+
+
+def load_side_people(
+    repo: Repo, side: Side, path: PurePosixPath, problems: list[Problem]
+) -> tuple[ArgumentMap | None, list[PurePosixPath], dict[str, list[Problem]]]:
+    """As :func:`load_side`, but an invalid person overlay leaves the map valid: the map
+    keeps the valid overlays, and the third item holds each left-out overlay's problems
+    by person id (:func:`argmap.schema.loader.load_blobs_people`)."""
+    data, chosen = _side_data(repo, side, path, problems)
+    if data is None:
+        return None, chosen, {}
+    try:
+        amap, bad = load_blobs_people(side.location(path), data)
+    except MapError as exc:
+        problems += exc.problems
+        return None, chosen, {}
+    return amap, chosen, bad
 
 
 def repo_path(repo: Repo, text: str) -> PurePosixPath:

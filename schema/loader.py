@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -40,6 +41,7 @@ __all__ = [
     "from_data",
     "load",
     "load_blobs",
+    "load_blobs_people",
     "loads",
     "map_files",
     "people_dir",
@@ -74,6 +76,42 @@ def load_blobs(
     if not files:
         raise UsageError(f"{name}: no .yaml or .yml files")
     return _build(name, _sources(files), _sources(people))
+
+
+# A top-level `person: ID` line: a file that does not parse still says it is an overlay.
+_PERSON_LINE = re.compile(rb"^person[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.-]*)", re.M)
+
+
+def load_blobs_people(
+    name: str, files: Sequence[tuple[str, bytes | Unreadable]]
+) -> tuple[ArgumentMap, dict[str, list[Problem]]]:
+    r"""As :func:`load_blobs`, but an overlay with problems leaves the map valid.
+
+    Returns the map, whose ``people`` are the valid overlays, and the problems of
+    each overlay left out, keyed by its person id (its path when the id cannot be
+    read); a person id used twice leaves out both files. A file is an overlay when
+    its top level has ``person:`` (for a file that does not parse: a line
+    ``person: ID`` at its top level). Raises MapError when the map itself has
+    problems. (``argmap history --people``: one broken overlay costs one column.)
+
+    >>> m, bad = load_blobs_people("m", [
+    ...     ("m/a.yaml", b"argmap: 1\nclaims: {x: {text: X., credence: 40%}}\n"),
+    ...     ("m/me.yaml", b"argmap: 1\nperson: me\nclaims: {x: {credence: 30%}}\n"),
+    ...     ("m/you.yaml", b"argmap: 1\nperson: you\nclaims: {y: {credence: 30%}}\n")])
+    >>> list(m.people), list(bad)
+    (['me'], ['you'])
+    """
+    if not files:
+        raise UsageError(f"{name}: no .yaml or .yml files")
+    bad: dict[str, list[Problem]] = {}
+    sources: list[Source] = []
+    for (_path, raw), src in zip(files, _sources(files), strict=True):
+        found = _PERSON_LINE.search(raw) if isinstance(raw, bytes) and not src.ok else None
+        if found is not None:
+            bad.setdefault(found.group(1).decode(), []).extend(src.problems)
+        else:
+            sources.append(src)
+    return _build(name, sources, bad=bad), bad
 
 
 def _sources(files: Sequence[tuple[str, bytes | Unreadable]]) -> list[Source]:
@@ -195,7 +233,12 @@ def _complete(files: Sequence[FileNodes], sources: Sequence[Source]) -> bool:
     return True
 
 
-def _build(name: str, sources: Sequence[Source], extra: Sequence[Source] = ()) -> ArgumentMap:
+def _build(
+    name: str,
+    sources: Sequence[Source],
+    extra: Sequence[Source] = (),
+    bad: dict[str, list[Problem]] | None = None,
+) -> ArgumentMap:
     overlays = [s for s in sources if s.ok and is_overlay(s.data)]
     sources = [s for s in sources if not (s.ok and is_overlay(s.data))]
     if not sources:
@@ -221,11 +264,21 @@ def _build(name: str, sources: Sequence[Source], extra: Sequence[Source] = ()) -
                     )
                 ]
             )
-    return _with_people(amap, [*overlays, *extra])
+    return _with_people(amap, [*overlays, *extra], bad)
 
 
-def _with_people(amap: ArgumentMap, sources: Sequence[Source]) -> ArgumentMap:
-    """The map with its overlays checked against it; a person id used twice is a problem."""
+def _person_key(src: Source) -> str:
+    pid = src.data.get("person") if isinstance(src.data, dict) else None
+    return pid if isinstance(pid, str) and pid else src.path
+
+
+def _with_people(
+    amap: ArgumentMap, sources: Sequence[Source], bad: dict[str, list[Problem]] | None = None
+) -> ArgumentMap:
+    """The map with its overlays checked against it; a person id used twice is a problem.
+
+    With ``bad``, an overlay's problems are added there (by person id) and the
+    overlay left out, instead of raised."""
     if not sources:
         return amap
     problems: list[Problem] = []
@@ -234,15 +287,24 @@ def _with_people(amap: ArgumentMap, sources: Sequence[Source]) -> ArgumentMap:
         try:
             person = parse_person(src, amap)
         except MapError as exc:
+            if bad is not None:
+                bad.setdefault(_person_key(src), []).extend(exc.problems)
             problems += exc.problems
             continue
         first = people.get(person.id)
         if first is not None:
             message = f"person '{person.id}' is used twice"
-            problems.append(Problem(person.where, f"{message}, first at {first.where}"))
-            problems.append(Problem(first.where, f"{message}, again at {person.where}"))
+            got = [
+                Problem(person.where, f"{message}, first at {first.where}"),
+                Problem(first.where, f"{message}, again at {person.where}"),
+            ]
+            if bad is not None:
+                bad.setdefault(person.id, []).extend(got)
+            problems += got
             continue
         people[person.id] = person
+    if bad is not None:
+        return replace(amap, people={p: v for p, v in people.items() if p not in bad})
     if problems:
         raise MapError(problems)
     return replace(amap, people=people)
