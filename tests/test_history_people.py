@@ -1,0 +1,215 @@
+"""`argmap history --people`: each person's credence and the pooled one at every commit,
+checked against `argmap eval --people` at each revision; an overlay that is absent or
+invalid at a commit leaves only that person's cell empty, with the reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gitrepo import GitRepo, make_repo
+
+from argmap.cli import main
+from argmap.schema.loader import load_blobs_people
+
+BOB = "argmap: 1\nperson: bob\nclaims:\n  a: {credence: 10%}\n"
+ALICE = "argmap: 1\nperson: alice\nclaims:\n  a: {credence: 90%}\n"
+PEOPLE = "arguments/test/people"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    """arguments/test (frames hi, lo, weighted): no one, then bob, then alice; alice's
+    overlay names a claim the map lacks; bob's stops parsing while alice's is mended;
+    bob's is mended with a new number."""
+    g = make_repo(tmp_path / "repo")
+    g.write(f"{PEOPLE}/bob.yaml", BOB)
+    g.commit("bob")
+    g.write(f"{PEOPLE}/alice.yaml", ALICE)
+    g.commit("[wip] alice")
+    g.write(f"{PEOPLE}/alice.yaml", ALICE.replace("  a:", "  zz:"))
+    g.commit("alice breaks")
+    g.write(f"{PEOPLE}/bob.yaml", "argmap: 1\nperson: bob\nclaims: [\n")
+    g.write(f"{PEOPLE}/alice.yaml", ALICE.replace("90%", "80%"))
+    g.commit("bob's YAML breaks")
+    g.write(f"{PEOPLE}/bob.yaml", BOB.replace("10%", "20%"))
+    g.commit("bob mended")
+    monkeypatch.chdir(g.root)
+    return g
+
+
+def _eval_people(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo, commit: str, drop: list[str]
+) -> dict[str, Any]:
+    """`argmap eval --people` of the map checked out at ``commit`` (``drop``: overlays
+    removed first, for a commit where they are invalid)."""
+    repo.git("checkout", "-q", commit)
+    try:
+        for pid in drop:
+            (repo.root / PEOPLE / f"{pid}.yaml").unlink()
+        code, out, err = run(capsys, "eval", "arguments/test", "--people", "--format", "json")
+        assert code == 0, err
+        doc: dict[str, Any] = json.loads(out)
+        return doc
+    finally:
+        repo.git("checkout", "-q", "-f", "main")
+
+
+def test_each_commit_matches_eval_people(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    code, out, err = run(capsys, "history", "arguments/test", "d", "--people", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["people"] == ["alice", "bob"] and doc["column"] == "overall"
+    points = doc["history"]
+    subjects = [p["subject"] for p in points]
+    assert subjects == [
+        "first",
+        "bob",
+        "[wip] alice",
+        "alice breaks",
+        "bob's YAML breaks",
+        "bob mended",
+    ]
+    missing = [p.get("missing", {}) for p in points]
+    assert missing[0] == {"alice": "no overlay yet", "bob": "no overlay yet"}
+    assert missing[1] == {"alice": "no overlay yet"}
+    assert missing[2] == {} and missing[5] == {}
+    assert missing[3] == {"alice": "invalid overlay (1 problem(s))"}
+    assert missing[4] == {"bob": "invalid overlay (1 problem(s))"}
+    assert "unknown claim 'zz'" in points[3]["problems"]["alice"][0]
+    assert points[0]["people"] == {} and points[0]["pooled"] is None
+    checked = 0
+    for p, gone in zip(points[1:], ([], [], ["alice"], ["bob"], []), strict=True):
+        want = _eval_people(capsys, repo, p["commit"], gone)
+        side = want["claims"]["d"]
+        assert sorted(p["people"]) == sorted(side["people"])
+        for pid, cols in side["people"].items():
+            assert p["people"][pid] == pytest.approx(cols, abs=1e-12)
+        assert p["pooled"] == pytest.approx(side["pooled"], abs=1e-12)
+        checked += 1
+    assert checked == 5
+    # the pooled credence of two people is the mean of their log-odds, not of their credences
+    both = points[5]
+    a, b = both["people"]["alice"]["overall"], both["people"]["bob"]["overall"]
+    assert both["pooled"]["overall"] != pytest.approx((a + b) / 2, abs=1e-6)
+
+
+def test_text_md_and_csv_show_a_column_per_person(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    code, out, _ = run(capsys, "history", "arguments/test", "d", "--people", "--format", "json")
+    points = json.loads(out)["history"]
+    code, out, err = run(capsys, "history", "d", "--people")
+    assert code == 0, err
+    header = out.splitlines()[1]
+    assert [h.strip() for h in header.split("┃")][3:6] == ["alice", "bob", "pooled"]
+    assert "[wip] alice" in out  # a subject in brackets is not swallowed as markup
+    code, plain, _ = run(capsys, "history", "d")
+    assert code == 0 and "[wip] alice" in plain  # nor in the table without --people
+    assert f"{points[3]['commit'][:10]}: alice: invalid overlay (1 problem(s))" in out
+    assert f"{points[0]['commit'][:10]}: alice: no overlay yet; bob: no overlay yet" in out
+    code, out, _ = run(capsys, "history", "d", "--people", "--format", "md")
+    assert code == 0
+    assert "| date | commit | author | alice | bob | pooled | subject |" in out
+    assert "alice: invalid overlay (1 problem(s))" in out
+    code, out, _ = run(capsys, "history", "d", "--people", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["commit"] for r in rows] == [p["commit"] for p in points]
+    for row, p in zip(rows, points, strict=True):
+        for pid in ("alice", "bob"):
+            got = p["people"].get(pid, {}).get("overall")
+            assert row[pid] == ("" if got is None else repr(got))
+        pooled = (p["pooled"] or {}).get("overall")
+        assert row["pooled"] == ("" if pooled is None else repr(pooled))
+    assert rows[4]["note"] == "bob: invalid overlay (1 problem(s))"
+
+
+def test_chart_draws_a_line_per_person_and_a_dashed_pool(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    code, _, err = run(capsys, "history", "d", "--people", "-o", "h.svg")
+    assert code == 0, err
+    svg = (repo.root / "h.svg").read_text()
+    ET.fromstring(svg)
+    legend = [t for t in ("alice", "bob", "pooled") if f">{t}</text>" in svg]
+    assert legend == ["alice", "bob", "pooled"]
+    dashed = [line for line in svg.splitlines() if "stroke-dasharray" in line]
+    assert dashed and all("<polyline" in d or "<line" in d for d in dashed)
+    # lines: alice 5-6 (3 is a lone dot before the gap where her overlay is invalid),
+    # bob 2-4 (6 a lone dot after his gap), pooled 2-6
+    assert svg.count("<polyline") == 3
+    assert svg.count("<circle") == 3 + 4 + 5
+
+
+def test_frame_selects_the_column(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    code, out, err = run(capsys, "history", "d", "--people", "--frame", "lo", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["column"] == "lo"
+    last = doc["history"][-1]
+    want = _eval_people(capsys, repo, last["commit"], [])["claims"]["d"]
+    assert last["people"]["bob"]["lo"] == pytest.approx(want["people"]["bob"]["lo"], abs=1e-12)
+    code, out, _ = run(capsys, "history", "d", "--people", "--frame", "lo")
+    assert "per person (lo)" in out
+
+
+def test_people_and_as_exclude_each_other(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    code, _, err = run(capsys, "history", "d", "--people", "--as", "bob")
+    assert code == 2 and "--people and --as exclude each other" in err
+
+
+def test_a_map_without_overlays_says_so(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    code, _, err = run(capsys, "history", "arguments/examples/tiny.yaml", "y", "--people")
+    assert code == 2 and "no person overlays" in err
+    assert "Traceback" not in err
+
+
+def test_one_file_map_with_a_broken_overlay_beside_it(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    repo.write("arguments/examples/tiny.people/carol.yaml", "argmap: 1\nperson: carol\n")
+    repo.write(
+        "arguments/examples/tiny.people/dan.yaml",
+        "argmap: 1\nperson: dan\nclaims:\n  x: {credence: 2}\n",
+    )
+    repo.commit("carol and a bad dan")
+    code, out, err = run(
+        capsys, "history", "arguments/examples/tiny.yaml", "y", "--people", "--format", "json"
+    )
+    assert code == 0, err
+    last = json.loads(out)["history"][-1]
+    assert list(last["people"]) == ["carol"] and last["missing"] == {
+        "dan": "invalid overlay (1 problem(s))"
+    }
+    assert last["pooled"]["default"] == pytest.approx(last["people"]["carol"]["default"])
+
+
+def test_load_blobs_people_leaves_out_only_the_bad_overlays() -> None:
+    base = b"argmap: 1\nclaims: {x: {text: X., credence: 40%}}\n"
+    files = [
+        ("m/a.yaml", base),
+        ("m/me.yaml", b"argmap: 1\nperson: me\nclaims: {x: {credence: 30%}}\n"),
+        ("m/twice1.yaml", b"argmap: 1\nperson: twin\n"),
+        ("m/twice2.yaml", b"argmap: 1\nperson: twin\n"),
+        ("m/unparsed.yaml", b"argmap: 1\nperson: 'gone'\nclaims: [\n"),
+    ]
+    amap, bad = load_blobs_people("m", files)
+    assert list(amap.people) == ["me"]
+    assert sorted(bad) == ["gone", "twin"]
+    assert all("used twice" in str(p) for p in bad["twin"])
+    # the map's own problems still make it invalid
+    with pytest.raises(Exception, match="syntax error"):
+        load_blobs_people("m", [("m/a.yaml", b"argmap: 1\nclaims: [\n")])
