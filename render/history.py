@@ -200,17 +200,17 @@ def history_text(
         ]
         for p in points
     ]
-    console = new_console(width, color=False)
-    console.print(
-        aligned(
-            ["date", "commit", "author", *cols, "subject"],
-            rows,
-            width=width,
-            right=range(3, len(cols) + 3),
-            text_column=True,
-            title=title or f"{claim}: credence by commit",
-        )
+    table = aligned(
+        ["date", "commit", "author", *cols, "subject"],
+        rows,
+        width=width,
+        right=range(3, len(cols) + 3),
+        text_column=True,
+        title=title or f"{claim}: credence by commit",
     )
+    # wider than ``width`` when the columns need it (many people, long ids): never cut off
+    console = new_console(max(width, table.needed), color=False)
+    console.print(table)
     # what some columns lack, in full below the table (the subject column is cut to fit)
     below = [f"{p.commit[:10]}: {sanitize('; '.join(p.remarks))}" for p in points if p.remarks]
     lines = [*below, *footer]

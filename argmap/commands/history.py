@@ -18,7 +18,7 @@ from argmap.git import Commit, Repo, open_repo
 from argmap.gitmaps import Side, load_side, load_side_people, read_files, repo_path, side_files
 from argmap.io import emit, is_chart, write_chart
 from argmap.maps import DEFAULT_ROOT, PEOPLE_SUFFIX, group_maps
-from argmap.options import add_memory_option, add_output_option
+from argmap.options import add_memory_option, add_output_option, table_width
 from argmap.render.history import (
     HistoryPoint,
     PeoplePoint,
@@ -311,8 +311,10 @@ def _run_people(
     elif args.format == "csv":
         text = history_csv(shown, columns=columns)
     else:
+        # as wide as the terminal, or unlimited into a file or a pipe: subjects in full
+        width = table_width(args.output)[0]
         text = history_text(
-            args.claim, shown, columns=columns, title=title, missing="-", footer=footer
+            args.claim, shown, width=width, columns=columns, title=title, missing="-", footer=footer
         )
     emit(text, args.output)
     return 0
