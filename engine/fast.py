@@ -19,8 +19,10 @@ the less likely one, as in the definition; where that side's probability would
 come from a subtraction (1 − P(X)) smaller than ``DIRECT_BELOW``, the row is
 conditioned on directly instead, so no cancellation can cost precision.
 
-Sampled models (too large for exact inference) fall back to one evaluation per
-row, through the same compiled structure.
+Sampled models (too large for exact inference) take the same Bayes' rule from
+one sampling run per frame that counts each X together with CLAIM (the very
+samples of the model's evaluation), instead of one sampled evaluation per row;
+a row whose rarer side is below ``DIRECT_BELOW`` is still conditioned on directly.
 """
 
 from __future__ import annotations
@@ -452,12 +454,10 @@ def cruxes(
     pc = base_ev.claims[claim].credence[col]
     req, s, plan, _, _ = model._request(known, set, chosen)
 
-    joint: _Joint | None = None
-    if plan is not None:
-        joint = _Joint(s, plan, req, claim, col, base_ev)
+    joint = _Joint(model, s, plan, req, claim, col, base_ev)
 
     def direct(x: str, side: bool) -> float | None:
-        if joint is not None and (side or 1.0 - base_ev.claims[x].credence[col] >= DIRECT_BELOW):
+        if side or 1.0 - base_ev.claims[x].credence[col] >= DIRECT_BELOW:
             found = joint.conditional(x, side)
             if found is not None:
                 return found
@@ -501,17 +501,30 @@ def cruxes(
 
 
 class _Joint:
-    """P(X | C) for every X per frame, from one propagation with C clamped true."""
+    """P(X | C) for every X per frame: exactly, from one propagation with C clamped
+    true; or, when the model samples (no ``plan``), from the very samples of the
+    frame's evaluation, which also count X and C together (one run, not one per X)."""
 
     def __init__(
-        self, s: Structure, plan: Plan, req: Request, claim: str, col: str, base_ev: object
+        self,
+        model: Model,
+        s: Structure,
+        plan: Plan | None,
+        req: Request,
+        claim: str,
+        col: str,
+        base_ev: object,
     ) -> None:
         from .result import OVERALL, Evaluation
+        from .sample import Sampler
 
         assert isinstance(base_ev, Evaluation)
         n = len(s.claims)
         self.index = s.claim_index
         ci = self.index[claim]
+        # the sampler of Model.evaluate's defaults (100,000 samples, seed 0): the same
+        # samples as base_ev's, so P(X) here is the P(X) of the table
+        sampler = Sampler(model.map, s, samples=100_000, seed=0) if plan is None else None
         self.frames: list[tuple[float, np.ndarray, np.ndarray | None, float]] = []
         for f in req.frames:
             fr = base_ev.frames[f.name]
@@ -525,10 +538,19 @@ class _Joint:
                 continue
             if w <= 0.0:
                 continue
+            cond: np.ndarray | None = None
+            if sampler is not None:
+                probs, _, _, _ = sampler.run(f, dict(req.given), None, pair=ci)
+                probs = np.clip(probs, 0.0, 1.0)
+                pc = float(probs[ci])
+                if pc > 0.0 and sampler.joint is not None:
+                    cond = np.clip(sampler.joint / pc, 0.0, 1.0)
+                self.frames.append((w, probs, cond, pc))
+                continue
+            assert plan is not None  # (no sampler: exact)
             probs, _, _ = infer(plan, frame_tables(s, f, req.given), n)
             probs = np.clip(probs, 0.0, 1.0)
             pc = float(probs[ci])
-            cond: np.ndarray | None = None
             if pc > 0.0:
                 q, _, _ = infer(plan, frame_tables(s, f, {**req.given, claim: True}), n)
                 cond = np.clip(q, 0.0, 1.0)

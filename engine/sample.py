@@ -67,6 +67,8 @@ class Sampler:
     def __init__(self, amap: ArgumentMap, s: Structure, *, samples: int, seed: int) -> None:
         if samples < 2:
             raise ValueError("sampling needs at least 2 samples")
+        # P(c and C | e, K) per claim c from the last run given a ``pair`` C
+        self.joint: np.ndarray | None = None
         self.s = s
         self.samples = samples
         self.seed = seed
@@ -117,10 +119,13 @@ class Sampler:
         tick: Callable[[int], None] | None = None,
         *,
         evidence: bool = True,
+        pair: int | None = None,
     ) -> tuple[np.ndarray, float, np.ndarray, float]:
         """P(c | e, K) per claim, ln P(e, K), standard errors and the effective sample
         size; ``tick(n)`` hears of every batch of n samples done. Raises Impossible.
-        Without ``evidence`` the claims' evidence is left out (to estimate P(K))."""
+        Without ``evidence`` the claims' evidence is left out (to estimate P(K)).
+        With ``pair`` (a claim's index C), the same samples also give P(c and C | e, K)
+        per claim c, kept in :attr:`joint` (every crux of C from one run)."""
         s = self.s
         nc, na = len(s.claims), len(s.arguments)
         zero = (0.0, 1.0, -math.inf, 0.0)  # p, q, ln p, ln q
@@ -172,6 +177,7 @@ class Sampler:
         s1 = s2 = 0.0
         sx = np.zeros(nc)
         sx2 = np.zeros(nc)
+        sxc = np.zeros(nc)  # with ``pair``: weighted counts of c and C together
         favoured = dict.fromkeys(ev, 0)  # samples where the evidence's favoured value came up
         done = 0
         buf = np.empty((min(_ROWS, nc), batch))
@@ -239,6 +245,7 @@ class Sampler:
                 s1, s2 = s1 * scale, s2 * scale * scale
                 sx *= scale
                 sx2 *= scale * scale
+                sxc *= scale
                 top = m
             w = np.exp(logw - top)
             w2 = w * w
@@ -250,6 +257,9 @@ class Sampler:
                 counts = np.count_nonzero(val, axis=1)
                 sx += counts * float(w[0])
                 sx2 += counts * float(w2[0])
+                if pair is not None:
+                    sxc += np.count_nonzero(val & val[pair], axis=1) * float(w[0])
+            wc = w * val[pair] if pair is not None and not uniform else None
             for lo in range(0, nc if not uniform else 0, _ROWS):
                 # Rows go through one reused float buffer: converting the whole
                 # batch at once allocates claims x samples doubles.
@@ -257,12 +267,20 @@ class Sampler:
                 np.copyto(block, val[lo : lo + _ROWS])
                 sx[lo : lo + _ROWS] += block @ w
                 sx2[lo : lo + _ROWS] += block @ w2
+                if wc is not None:
+                    sxc[lo : lo + _ROWS] += block @ wc
         if not s1 > 0:
             raise Impossible(sorted(fixed) + sorted(ev))
         mu = sx / s1
         var = (sx2 * (1 - 2 * mu) + mu * mu * s2) / (s1 * s1)
         for i, x in fixed.items():  # exactly, not a weighted mean that rounds
             mu[i], var[i] = float(x), 0.0
+        if pair is not None:
+            both = np.minimum(np.minimum(sxc / s1, mu[pair]), mu)
+            both[pair] = mu[pair]
+            for i, x in fixed.items():
+                both[i] = mu[pair] if x else 0.0
+            self.joint = np.clip(both, 0.0, 1.0)
         log_z = top + math.log(s1) - math.log(self.samples)
         # Kish's effective sample size (Σw)² / Σw²: when the evidence is far
         # from what the map predicts, a few samples carry all the weight, and

@@ -185,3 +185,55 @@ def test_a_premise_the_claim_requires_leaves_exactly_zero_when_false() -> None:
     crux = found["scheming-instrumentally-sensible"]
     assert crux.probability > 0.5  # the false side is the less likely one
     assert crux.if_false == 0.0
+
+
+def _sampled_cases() -> list[tuple[str, Any]]:
+    from argmap.engine.generate import grid_map_data
+
+    return [
+        ("grid", from_data(grid_map_data(120, 6, 1, p_evidence=0.1), "grid.yaml")),
+        ("frames", random_map(150, 2, n_frames=2, p_evidence=0.1)),
+        ("no-evidence", random_map(80, 3, p_evidence=0.0)),  # equal weights: the counting path
+        (
+            "groups",
+            random_map(60, 6, p_evidence=0.1, groups=(("exactly-one", 3),), group_span=10),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("name", "amap"), _sampled_cases(), ids=[n for n, _ in _sampled_cases()])
+def test_sampled_cruxes_from_one_run_match_exact(
+    name: str, amap: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sampled map's cruxes come from the samples of its own evaluation (P(X and C)
+    counted with P(X)), not one sampled evaluation per row: within Monte Carlo error
+    of the exact cruxes, the same leaders, and a handful of evaluations in all."""
+    # the claim (of the last few, and the group members) with the strongest cruxes:
+    # a claim nothing moves would test only noise
+    exact_model = Model(amap, method="exact")
+    candidates = list(amap.claims)[-6:] + [m for g in amap.groups.values() for m in g.members]
+    claim = max(candidates, key=lambda c: exact_model.cruxes(c)[0].expected_change)
+    exact = {c.claim: c for c in exact_model.cruxes(claim)}
+    model = Model(amap, method="sampled")
+    calls: list[dict[str, Any]] = []
+    real = model.evaluate
+
+    def counted(**kw: Any) -> Any:
+        calls.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(model, "evaluate", counted)
+    got = model.cruxes(claim)
+    # one evaluation, plus direct conditioning for the few rows whose rarer side is
+    # below 1e-3 (as for exact maps); the old way was one per row
+    assert len(calls) <= 1 + len(got) // 10, f"{len(calls)} evaluations for {len(got)} rows"
+    assert [c.claim for c in got] and {c.claim for c in got} == set(exact)
+    for c in got:
+        want = exact[c.claim]
+        assert abs(c.probability - want.probability) < 0.03, (c, want)  # the map's own error
+        assert abs(c.expected_change - want.expected_change) < 0.03, (c, want)
+    # the cruxes that matter (over 2 pp of expected change) lead the sampled list too
+    leaders = [c.claim for c in sorted(exact.values(), key=lambda c: -c.expected_change)[:5]]
+    leaders = [x for x in leaders if exact[x].expected_change > 0.02]
+    assert leaders, "a case whose cruxes are all noise tests nothing"
+    assert len(set(leaders) & {c.claim for c in got[:5]}) >= len(leaders) - 1
