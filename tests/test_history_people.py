@@ -213,3 +213,36 @@ def test_load_blobs_people_leaves_out_only_the_bad_overlays() -> None:
     # the map's own problems still make it invalid
     with pytest.raises(Exception, match="syntax error"):
         load_blobs_people("m", [("m/a.yaml", b"argmap: 1\nclaims: [\n")])
+
+
+def test_a_person_whose_numbers_cannot_be_evaluated_loses_only_their_cell(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo
+) -> None:
+    """`eval --people` fails on the whole map when one person's numbers make a group
+    impossible; history keeps the others, and their pool, and says why."""
+    repo.write(
+        "arguments/g.yaml",
+        "argmap: 1\nclaims:\n  x: {text: X., credence: 50%}\n  y: {text: Y., credence: 50%}\n"
+        "  z: {text: Z.}\ngroups:\n  one: {exactly-one: [x, y]}\narguments:\n"
+        "  xz: {premises: [x], supports: z, strength: 0.8}\n",
+    )
+    repo.write(
+        "arguments/g.people/ok.yaml", "argmap: 1\nperson: ok\nclaims: {x: {credence: 30%}}\n"
+    )
+    repo.write(
+        "arguments/g.people/nil.yaml",
+        "argmap: 1\nperson: nil\nclaims: {x: {credence: 0%}, y: {credence: 0%}}\n",
+    )
+    repo.commit("a group nil makes impossible")
+    code, _, err = run(capsys, "eval", "arguments/g.yaml", "--people")
+    assert code == 1 and "impossible" in err
+    code, out, err = run(capsys, "history", "arguments/g.yaml", "z", "--people", "--format", "json")
+    assert code == 0, err
+    (p,) = json.loads(out)["history"]
+    assert list(p["people"]) == ["ok"] and "impossible" in p["missing"]["nil"]
+    code, ok, err = run(
+        capsys, "eval", "arguments/g.yaml", "--as", "ok", "--format", "json", "--samples", "0"
+    )
+    want = json.loads(ok)["claims"]["z"]["credence"]
+    assert p["people"]["ok"] == pytest.approx(want, abs=1e-12)
+    assert p["pooled"] == pytest.approx(want, abs=1e-12)  # the pool of one is theirs
