@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,16 @@ import pytest
 from gitrepo import GitRepo, make_repo
 
 from argmap.cli import main
+from argmap.render.history import (
+    PeoplePoint,
+    headline,
+    history_csv,
+    history_markdown,
+    history_people_json,
+    history_svg,
+    history_text,
+    people_points,
+)
 from argmap.schema.loader import load_blobs_people
 
 BOB = "argmap: 1\nperson: bob\nclaims:\n  a: {credence: 10%}\n"
@@ -246,3 +257,62 @@ def test_a_person_whose_numbers_cannot_be_evaluated_loses_only_their_cell(
     want = json.loads(ok)["claims"]["z"]["credence"]
     assert p["people"]["ok"] == pytest.approx(want, abs=1e-12)
     assert p["pooled"] == pytest.approx(want, abs=1e-12)  # the pool of one is theirs
+
+
+# -- the renderers on hand-built points (golden files) ------------------------------
+
+POINTS = [
+    PeoplePoint(
+        "a" * 40,
+        "2026-01-01T10:00:00+00:00",
+        "first",
+        "Ann",
+        missing={"al": "no overlay yet", "bo": "no overlay yet"},
+    ),
+    PeoplePoint(
+        "b" * 40,
+        "2026-01-02T10:00:00+00:00",
+        "bo | *joins*",
+        "Ann",
+        people={"bo": {"default": 0.2}},
+        pooled={"default": 0.2},
+        missing={"al": "no overlay yet"},
+    ),
+    PeoplePoint(
+        "c" * 40,
+        "2026-01-03T10:00:00+00:00",
+        "[wip] al",
+        "Bo",
+        people={"al": {"default": 1.0}, "bo": {"default": 0.0}},
+        pooled={"default": None},
+    ),
+    PeoplePoint(
+        "d" * 40,
+        "2026-01-04T10:00:00+00:00",
+        "al breaks",
+        "Al",
+        people={"bo": {"default": 0.25}},
+        pooled={"default": 0.25},
+        missing={"al": "invalid overlay (1 problem(s))"},
+        problems={"al": ["d:m/al.yaml:3:3: unknown claim 'zz'"]},
+    ),
+    PeoplePoint(
+        "e" * 40, "2026-01-05T10:00:00+00:00", "map breaks", "Al", note="invalid map (2 problem(s))"
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "csv", "json", "svg"])
+def test_people_history_golden(fmt: str, golden: Callable[[str, str], None]) -> None:
+    people, col = ["al", "bo"], headline(POINTS)
+    assert col == "default"
+    shown = people_points(POINTS, people, col)
+    cols, title = [*people, "pooled"], "x: credence by commit, per person (default)"
+    text = {
+        "txt": lambda: history_text("x", shown, columns=cols, title=title, missing="-"),
+        "md": lambda: history_markdown("x", shown, columns=cols, title=title, missing="-"),
+        "csv": lambda: history_csv(shown, columns=cols),
+        "json": lambda: history_people_json("x", "m", POINTS, people, col),
+        "svg": lambda: history_svg("x", shown, title=title, columns=cols, dashed={"pooled"}),
+    }[fmt]()
+    golden(f"history_people.{fmt}", text)
