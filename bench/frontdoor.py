@@ -272,7 +272,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="skip 100,000 claims")
     args = ap.parse_args()
 
-    from argmap.engine.generate import random_map, random_map_data
+    from argmap.engine.generate import grid_map_data, random_map, random_map_data
     from argmap.schema.loader import load
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -284,6 +284,9 @@ def main() -> int:
         maps = {}
         for n in (1000, 10_000) if args.quick else (1000, 10_000, 100_000):
             maps[n] = write_map(random_map_data(n, 1), t / f"random-{n}.yaml")
+        # a map over a small memory budget: sampled, as a map too large for exact inference is
+        grid = t / "grid-200.yaml"
+        grid.write_text(yaml.safe_dump(grid_map_data(200, 8, 1), sort_keys=False))
         scheming = str(ROOT / "arguments" / "scheming")
         m1000 = str(maps[1000])
         claim = list(random_map(1000, 1).claims)[-1]
@@ -302,6 +305,12 @@ def main() -> int:
                 ["sensitivity", m1000, claim],
                 ["sensitivity", claim, m1000],
                 "< 10 s",
+            ),
+            (
+                "cruxes, 200-claim grid sampled (--max-memory 1MB)",
+                ["cruxes", str(grid), "c199", "--max-memory", "1MB"],
+                ["cruxes", "c199", str(grid), "--max-memory", "1MB"],
+                "",
             ),
             (
                 "eval, 10,000 claims (JSON)",
