@@ -111,6 +111,8 @@ LABEL = st.text(
 @given(label=LABEL)
 @example(label="0\x850")  # NEL: YAML reads it as a line break (and once folded it)
 @example(label="a\nb: {c}")
+@example(label="<!--")  # an Argdown comment opener inside the YAML data
+@example(label="a /* b // c")
 def test_any_label_round_trips(fmt: str, label: str) -> None:
     """Quotes, braces, colons, brackets and line breaks survive Argdown's YAML data, AIF's
     JSON and the imported map's YAML."""

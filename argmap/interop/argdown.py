@@ -770,9 +770,16 @@ class _OneLine(yaml.SafeDumper):
     """A dumper that keeps every string on one line: Argdown's data ends with its line."""
 
 
+# What opens an Argdown comment: inside YAML data it would swallow the rest of the file.
+_COMMENT_OPENERS = ("<!--", "/*", "//")
+
+
 def _one_line_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if any(ch in value for ch in "\n\r\x85\u2028\u2029"):
-        # Double quotes escape a line break (\n) instead of continuing on the next line.
+    if any(ch in value for ch in "\n\r\x85\u2028\u2029") or any(
+        c in value for c in _COMMENT_OPENERS
+    ):
+        # Double quotes escape a line break (\n) instead of continuing on the next line,
+        # and let _data escape a comment opener (\x3C, \x2F).
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_str(value)
 
@@ -786,6 +793,9 @@ def _data(fields: dict[str, Any]) -> str:
     dumped = yaml.dump(
         fields, Dumper=_OneLine, default_flow_style=True, width=10**9, allow_unicode=True
     )
+    # Every comment opener is inside a double-quoted scalar (_one_line_str), where YAML
+    # reads \x3C as "<" and \x2F as "/", and Argdown sees no comment.
+    dumped = dumped.replace("<!--", "\\x3C!--").replace("/*", "\\x2F*").replace("//", "\\x2F/")
     return " " + dumped.strip()
 
 
