@@ -316,3 +316,17 @@ def test_people_history_golden(fmt: str, golden: Callable[[str, str], None]) -> 
         "svg": lambda: history_svg("x", shown, title=title, columns=cols, dashed={"pooled"}),
     }[fmt]()
     golden(f"history_people.{fmt}", text)
+
+
+def test_frame_without_people(capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
+    """`history --frame` evaluates only that frame, as `eval --frame`."""
+    code, out, err = run(capsys, "history", "d", "--frame", "lo", "--format", "json")
+    assert code == 0, err
+    last = json.loads(out)["history"][-1]
+    code, ev, _ = run(
+        capsys, "eval", "arguments/test", "--frame", "lo", "--format", "json", "--samples", "0"
+    )
+    want = json.loads(ev)["claims"]["d"]["credence"]
+    assert last["credence"] == pytest.approx(want, abs=1e-12) and "hi" not in last["credence"]
+    code, out, _ = run(capsys, "history", "d", "--format", "csv")
+    assert out.splitlines()[0] == "commit,date,author,subject,hi,lo,overall,note"
