@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
 from argmap.cli import main
 
@@ -22,12 +23,6 @@ claims:
 arguments:
   x: {premises: [a, cc], supports: b}
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_check_valid(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,18 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run
 from gitrepo import MAP_ARGUMENTS, MAP_CLAIMS, GitRepo, make_repo
 
 from argmap.api import evaluate
 from argmap.cli import main
 from argmap.engine.diff import diff_maps, input_changes
 from argmap.schema.loader import load_blobs, loads
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

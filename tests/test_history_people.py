@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run
 from gitrepo import GitRepo, make_repo
 
-from argmap.cli import main
 from argmap.render.history import (
     PeoplePoint,
     headline,
@@ -31,12 +31,6 @@ from argmap.schema.loader import load_blobs_people
 BOB = "argmap: 1\nperson: bob\nclaims:\n  a: {credence: 10%}\n"
 ALICE = "argmap: 1\nperson: alice\nclaims:\n  a: {credence: 90%}\n"
 PEOPLE = "arguments/test/people"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

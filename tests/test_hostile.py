@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_run import run
 from gitrepo import GitRepo, make_repo
 
 from argmap.api import evaluate
-from argmap.cli import main
 from argmap.engine.result import Evaluation
 from argmap.render.terminal import UNSAFE, sanitize
 from argmap.render.text import eval_table
@@ -29,12 +29,6 @@ ESCAPES = HOSTILE / "escapes.yaml"
 # escapes.yaml without its bad key: a valid map whose title and text are hostile.
 VALID_ESCAPES = HOSTILE / "escapes-valid.yaml"
 RAW_TEXT = "clear\x1b[2J\x1b[H the screen \u202eevil\u2066 \x9b31m \x07 bell"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def unsafe_in(text: str) -> list[str]:

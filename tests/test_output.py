@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from cli_run import run
 from gitrepo import GitRepo, make_repo
 
 import argmap.io
@@ -26,12 +27,6 @@ POWER = ROOT / "arguments" / "examples" / "power-seeking.yaml"
 ROOT_ONLY = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0, reason="os.mknod of a device needs root"
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _device(path: Path, minor: int, kind: int = stat.S_IFCHR) -> Path:

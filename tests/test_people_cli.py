@@ -10,8 +10,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from cli_run import run
 
-from argmap.cli import main
 from argmap.schema import MapError
 from argmap.schema.loader import load
 
@@ -46,12 +46,6 @@ arguments:
 frames:
   hot: {weight: 3}
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

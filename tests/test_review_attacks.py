@@ -12,15 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run
 from gitrepo import GitRepo, make_repo
-
-from argmap.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
