@@ -98,18 +98,13 @@ def default_band_draws(command: str, amap: ArgumentMap, frames: Sequence[str], b
     """1,000 band draws, or as many as the memory budget holds for this map (said
     on stderr): a default must not turn a large map into an error."""
     # Imported here: `argmap check` uses this module and never loads the engine.
-    from argmap.engine.memory import format_bytes
-    from argmap.engine.uncertain import draws_within
+    from argmap.engine.uncertain import default_draws
 
     columns = (len(frames) or len(amap.frames) or 1) + 1
-    draws = draws_within(budget, len(amap.claims), columns)
-    if draws < 1000 and has_uncertain_values(amap):
-        print(
-            f"argmap {command}: warning: the band is drawn {max(draws, 0):,} times, not 1,000: "
-            f"more would not fit the {format_bytes(budget)} memory budget (--max-memory)",
-            file=sys.stderr,
-        )
-    return max(draws, 0)
+    draws, warning = default_draws(budget, len(amap.claims), columns, has_uncertain_values(amap))
+    if warning:
+        print_warnings(command, [warning])
+    return draws
 
 
 def has_uncertain_values(amap: ArgumentMap) -> bool:

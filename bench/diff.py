@@ -20,7 +20,6 @@ import json
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,14 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from _timing import best
+from _timing import best, previous_tree
 
 from argmap.engine.generate import random_map_data
 
 ARGMAP = Path(sys.executable).parent / "argmap"
-SOURCE = Path(__file__).resolve().parent.parent
-PACKAGES = {"argmap": "argmap", "schema": "argmap/schema", "engine": "argmap/engine"}
-PACKAGES["render"] = "argmap/render"
 RUN_FROM = "import sys; sys.path.insert(0, sys.argv.pop(1)); from argmap.cli import main; "
 RUN_FROM += "sys.exit(main(sys.argv[1:]))"
 
@@ -77,21 +73,6 @@ def make_repo(root: Path, n_claims: int) -> tuple[str, int]:
     _write(path, data)
     _git(root, "commit", "-q", "-am", "twelve changes")
     return str(aid), 12
-
-
-def previous_tree(rev: str, into: Path) -> Path:
-    """argmap at ``rev`` laid out as an importable package (its source layout maps
-    schema/, engine/ and render/ into argmap.*)."""
-    archive = subprocess.run(
-        ["git", "archive", rev, *PACKAGES], cwd=SOURCE, check=True, capture_output=True
-    ).stdout
-    raw = into / "raw"
-    raw.mkdir()
-    subprocess.run(["tar", "-x", "-C", str(raw)], input=archive, check=True)
-    tree = into / "tree"
-    for src, dst in PACKAGES.items():
-        shutil.copytree(raw / src, tree / dst, dirs_exist_ok=True)
-    return tree
 
 
 def _cpu() -> float:

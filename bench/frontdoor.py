@@ -36,7 +36,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from _timing import best
+from _timing import best, previous_tree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -90,21 +89,6 @@ post = {c: float(ie.posterior(n)[1]) for c, n in net["claims"].items()}
 t2 = time.perf_counter()
 print(json.dumps({"version": gum.__version__, "build": t1 - t0, "infer": t2 - t1, "post": post}))
 """
-
-
-def unpack(ref: str, into: Path) -> Path:
-    """The previous version's sources laid out as the installed package ``argmap``."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
-    ).stdout
-    src = into / "tree"
-    src.mkdir(parents=True)
-    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
-    pkg = into / "site" / "argmap"
-    shutil.copytree(src / "argmap", pkg)
-    for sub in ("schema", "engine", "render"):
-        shutil.copytree(src / sub, pkg / sub)
-    return into / "site"
 
 
 Run = tuple[float, float, int]  # CPU seconds, wall seconds, exit code
@@ -278,7 +262,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         refs = args.previous or list(PREVIOUS)
-        olds = [str(unpack(ref, t / f"v{k}")) for k, ref in enumerate(refs)]
+        olds = [str(previous_tree(ref, t / f"v{k}")) for k, ref in enumerate(refs)]
         seven = t / "seven.yaml"
         seven.write_text(SEVEN)
         maps = {}

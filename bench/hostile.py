@@ -17,34 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent.parent
-PACKAGES = {
-    "argmap": "argmap",
-    "schema": "argmap/schema",
-    "engine": "argmap/engine",
-    "render": "argmap/render",
-}
-
-
-def previous_tree(rev: str, into: Path) -> Path:
-    """argmap at ``rev`` as an importable package (schema/, engine/, render/ -> argmap.*)."""
-    archive = subprocess.run(
-        ["git", "archive", rev, *PACKAGES], cwd=SOURCE, check=True, capture_output=True
-    ).stdout
-    raw = into / "raw"
-    raw.mkdir()
-    subprocess.run(["tar", "-x", "-C", str(raw)], input=archive, check=True)
-    tree = into / "tree"
-    for src, dst in PACKAGES.items():
-        shutil.copytree(raw / src, tree / dst, dirs_exist_ok=True)
-    return tree
+from _timing import previous_tree
 
 
 def timed(code: str, tree: Path | None, cwd: Path, repeat: int) -> float:

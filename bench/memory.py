@@ -32,13 +32,14 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _timing import previous_tree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -104,21 +105,6 @@ def child(tool: str, name: str) -> None:
     json.dump(out, sys.stdout)
 
 
-def unpack(ref: str, into: Path) -> Path:
-    """The previous version's sources laid out as the installed package ``argmap``."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
-    ).stdout
-    src = into / "tree"
-    src.mkdir()
-    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
-    pkg = into / "site" / "argmap"
-    shutil.copytree(src / "argmap", pkg)
-    for sub in ("schema", "engine", "render"):
-        shutil.copytree(src / sub, pkg / sub)
-    return into / "site"
-
-
 def run(tool: str, name: str, pythonpath: str | None, timeout: float) -> dict[str, Any]:
     env = dict(os.environ)
     if pythonpath:
@@ -162,7 +148,7 @@ def main() -> int:
     print("-" * len(head))
     bad = False
     with tempfile.TemporaryDirectory() as tmp:
-        old = str(unpack(args.previous, Path(tmp)))
+        old = str(previous_tree(args.previous, Path(tmp)))
         for name in maps:
             tools = [("argmap", None), (f"argmap@{args.previous}", old)]
             if args.previous_exact and name == "grid":

@@ -109,7 +109,7 @@ def main() -> int:
         child(args.child, args.samples)
         return 0
     sys.path.insert(0, str(HERE))
-    from memory import unpack
+    from _timing import previous_tree
 
     head = "{:<15} {:<15} {:>9} {:>8} {:>8} {:>9} {:>8}".format(
         "map", "tool", "ESS", "max err", "mean", "> 4 se", "seconds"
@@ -117,7 +117,7 @@ def main() -> int:
     print(head)
     print("-" * len(head))
     with tempfile.TemporaryDirectory() as tmp:
-        old = str(unpack(args.previous, Path(tmp)))
+        old = str(previous_tree(args.previous, Path(tmp)))
         for name in MAPS:
             for label, path in (("argmap", None), (f"argmap@{args.previous}", old)):
                 env = dict(os.environ)

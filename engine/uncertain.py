@@ -78,6 +78,30 @@ def draws_within(budget: int, claims: int, columns: int, wanted: int = 1000) -> 
     return min(wanted, budget // (8 * max(claims, 1) * (columns + 1)))
 
 
+def default_draws(
+    budget: int, claims: int, columns: int, uncertain: bool, wanted: int = 1000
+) -> tuple[int, str | None]:
+    """The band's default draws (:func:`draws_within`, never below 0) and, when a map
+    with uncertain values gets fewer than ``wanted``, the warning that says so: a
+    default must not turn a large map into an error, nor shrink the band silently.
+
+    >>> draws, warning = default_draws(2**20, 200, 2, True)
+    >>> draws, warning[:38]
+    (218, 'the band is drawn 218 times, not 1,000')
+    >>> default_draws(2**20, 200, 2, False)
+    (218, None)
+    """
+    from .memory import format_bytes
+
+    draws = max(draws_within(budget, claims, columns, wanted), 0)
+    if draws >= wanted or not uncertain:
+        return draws, None
+    return draws, (
+        f"the band is drawn {draws:,} times, not {wanted:,}: more would not fit the "
+        f"{format_bytes(budget)} memory budget (max_memory=)"
+    )
+
+
 def bands(
     req: Request,
     runner: Runner,

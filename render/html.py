@@ -124,6 +124,27 @@ def _located(amap: ArgumentMap, *path: str) -> str | None:
     return str(loc) if loc else None
 
 
+def interval_keys(interval: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """A claim's ``interval`` and ``interval_shown`` (the page's and `/api/claim`'s):
+    columns where nothing uncertain reaches the claim (a flat band) are left out."""
+    bands = {col: lh for col, lh in interval.items() if not flat(*lh)}
+    return {
+        "interval": {col: [lo, hi] for col, (lo, hi) in bands.items()},
+        "interval_shown": {col: band(lo, hi) for col, (lo, hi) in bands.items()},
+    }
+
+
+def explanation_keys(explanation: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """A claim's ``explanation`` (column -> argument -> change) and ``explanation_shown``."""
+    return {
+        "explanation": explanation,
+        "explanation_shown": {
+            col: {aid: points(d) for aid, d in deltas.items()}
+            for col, deltas in explanation.items()
+        },
+    }
+
+
 def claims_document(ev: Evaluation) -> dict[str, Any]:
     """Per claim: what the panel shows (docs/explorer.md lists every key). Numbers are
     numbers (probabilities in [0, 1], changes as differences of probabilities); the
@@ -136,7 +157,6 @@ def claims_document(ev: Evaluation) -> dict[str, Any]:
         bits_key = f"{cid}.evidence"
         total = ev.overrides.get(bits_key)
         written_bits = math.fsum(e.ratio.bits for e in claim.evidence)
-        bands = {col: lh for col, lh in res.interval.items() if not flat(*lh)}
         moved = {col: marks.moved(ev, cid, col) for col in res.credence}
         explanation = moving(res.explanation)
         out[cid] = {
@@ -154,13 +174,8 @@ def claims_document(ev: Evaluation) -> dict[str, Any]:
             "prior_shown": {
                 col: marks.prior_text(ev, cid, col) for col, p in moved.items() if p is not None
             },
-            "interval": {col: [lo, hi] for col, (lo, hi) in bands.items()},
-            "interval_shown": {col: band(lo, hi) for col, (lo, hi) in bands.items()},
-            "explanation": explanation,
-            "explanation_shown": {
-                col: {aid: points(d) for aid, d in deltas.items()}
-                for col, deltas in explanation.items()
-            },
+            **interval_keys(res.interval),
+            **explanation_keys(explanation),
             "given": ev.given.get(cid),
             "base": _value(ev.overrides.get(key, claim.credence)),
             "base_set": key in ev.overrides,

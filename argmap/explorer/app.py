@@ -24,19 +24,21 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from argmap._words import cli_words
-from argmap.engine.memory import DEFAULT_MAX_MEMORY, format_bytes, parse_memory
+from argmap.engine.memory import DEFAULT_MAX_MEMORY, parse_memory
 from argmap.engine.model import Model
 from argmap.engine.people import POOLED, disagree, evaluate_people, pooled_evaluation
 from argmap.engine.result import OVERALL, Evaluation
-from argmap.engine.uncertain import draws_within
+from argmap.engine.uncertain import default_draws
 from argmap.options import has_uncertain_values, parse_given, parse_set
 from argmap.render.dot import drawing, heading_dot, legend_dot
-from argmap.render.fmt import band, flat, moving, points
+from argmap.render.fmt import moving
 from argmap.render.graphviz import Renderer, compose, layout
 from argmap.render.html import (
     add_number_sources,
     cruxes_document,
     evaluation_document,
+    explanation_keys,
+    interval_keys,
     page,
 )
 from argmap.render.people import disagreement_document
@@ -293,8 +295,12 @@ class Explorer:
     def band_draws(self, amap: ArgumentMap) -> int:
         """The band's draws: 1,000, as `argmap eval`, or as many as the memory budget
         holds for this map (as `eval`'s default does), so a large map is never an error."""
+        return self._default_band(amap)[0]
+
+    def _default_band(self, amap: ArgumentMap) -> tuple[int, str | None]:
         columns = (len(amap.frames) or 1) + 1  # each frame and overall, as `eval` counts
-        return max(draws_within(self.max_memory, len(amap.claims), columns, BAND_DRAWS), 0)
+        uncertain = has_uncertain_values(amap)
+        return default_draws(self.max_memory, len(amap.claims), columns, uncertain, BAND_DRAWS)
 
     def _evaluation(self, snap: Snapshot, w: WhatIf, ticket: Ticket, draws: int = 0) -> Evaluation:
         given, sets = w.parsed()
@@ -396,16 +402,10 @@ class Explorer:
         """The evaluation's warnings in the words of the command that started the page:
         what the page's what-ifs cannot change (the memory budget) is a flag of
         `argmap serve`, so the page names that flag, as `argmap render` does."""
-        out = [cli_words(x) for x in ev.warnings]
-        amap = self._map(snap, w.person)
-        if w.person != POOLED and has_uncertain_values(amap):
-            draws = self._draws(snap, w)
-            if draws < BAND_DRAWS:
-                out.append(
-                    f"the band is drawn {draws:,} times, not {BAND_DRAWS:,}: more would not "
-                    f"fit the {format_bytes(self.max_memory)} memory budget (--max-memory)"
-                )
-        return out
+        out = list(ev.warnings)
+        if w.person != POOLED and (short := self._default_band(self._map(snap, w.person))[1]):
+            out.append(short)
+        return [cli_words(x) for x in out]
 
     def _prefetch_band(self, snap: Snapshot, w: WhatIf) -> None:
         """Start this what-if's percentile band in the background: a claim's click
@@ -446,17 +446,10 @@ class Explorer:
         self._check_frame(ev, w.frame)
         doc: dict[str, Any] = {"id": cid, "version": snap.version}
         if w.person != POOLED:  # a pool of people has no explanation (docs/people.md)
-            explanation = self._explanation(snap, w, cid, ticket)
-            doc["explanation"] = explanation
-            doc["explanation_shown"] = {
-                col: {aid: points(d) for aid, d in deltas.items()}
-                for col, deltas in explanation.items()
-            }
+            doc |= explanation_keys(self._explanation(snap, w, cid, ticket))
         draws = self._draws(snap, w)
         res = (self._evaluation(snap, w, ticket, draws) if draws else ev).claims[cid]
-        bands = {col: lh for col, lh in res.interval.items() if not flat(*lh)}
-        doc["interval"] = {col: [lo, hi] for col, (lo, hi) in bands.items()}
-        doc["interval_shown"] = {col: band(lo, hi) for col, (lo, hi) in bands.items()}
+        doc |= interval_keys(res.interval)
         frames = [w.frame] if w.frame and w.frame != OVERALL else None
         if w.person == POOLED:
             doc["cruxes_error"] = "cruxes are one person's: choose a person under Numbers of"
