@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 from engine_helpers import frame_params, small_map_data
@@ -136,3 +138,31 @@ def test_explaining_an_unknown_claim_is_a_usage_error() -> None:
     model = Model(random_map(10, 0))
     with pytest.raises(UsageError, match="explain: no claim 'c99'"):
         model.evaluate(explain=["c99"])
+
+
+def test_cli_explains_only_the_claims_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`eval --explain --claim X` asks the engine for X's explanation only, and prints
+    what the full `--explain` prints for X."""
+    import yaml
+
+    import argmap.commands.eval as eval_command
+    from argmap.cli import main
+    from argmap.engine.generate import random_map_data
+
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(random_map_data(40, 5, n_frames=2)))
+    args = ["eval", str(path), "--format", "json", "--explain"]
+    assert main(args) == 0
+    everything = json.loads(capsys.readouterr().out)["claims"]
+    asked: list[object] = []
+    real = eval_command.evaluate
+    monkeypatch.setattr(
+        eval_command, "evaluate", lambda *a, **k: asked.append(k["explain"]) or real(*a, **k)
+    )
+    assert main([*args, "--claim", "c30", "--claim", "c07"]) == 0
+    some = json.loads(capsys.readouterr().out)["claims"]
+    assert asked == [["c30", "c07"]]
+    assert some == {c: everything[c] for c in ("c30", "c07")}
+    assert some["c30"]["explanation"], "c30 has arguments that move it"
