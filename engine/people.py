@@ -42,6 +42,7 @@ from .evaluate import evaluate
 from .jtree import TooLarge, build_plan
 from .memory import DEFAULT_MAX_MEMORY
 from .mixture import Outcome, combine
+from .model import Model
 from .params import parse_given, parse_overrides, resolve
 from .propagate import Impossible, infer
 from .result import OVERALL, ClaimResult, Evaluation
@@ -608,7 +609,7 @@ def disagree(
         method = "sampled"
     contributions = [Contribution(d.key, d.a, d.b, phi[d.key], stderr.get(d.key)) for d in diffs]
     contributions.sort(key=lambda c: (-abs(c.value), c.key))
-    cruxes = double_cruxes(ma, mb, claim, ea, eb, col, known, sets, chosen, run)
+    cruxes = double_cruxes(ma, mb, claim, ea, eb, col, known, sets, chosen, max_memory)
     return Disagreement(
         claim=claim,
         text=amap.claims[claim].text,
@@ -629,44 +630,16 @@ def disagree(
 def _conditionals(
     m: ArgumentMap,
     claim: str,
-    ev: Evaluation,
-    col: str,
     known: dict[str, bool],
     sets: Mapping[str, object],
     frames: list[str] | None,
-    run: Callable[..., Evaluation] = evaluate,
+    max_memory: int | str,
 ) -> dict[str, tuple[float | None, float | None]]:
-    """(P(CLAIM | X), P(CLAIM | not X)) for every other claim X not given.
-
-    By Bayes from one evaluation given CLAIM: P(C | X) = P(X | C) P(C) / P(X).
-    Where a side of X is rarer than 1e-6 the division would lose digits, so
-    that side is evaluated directly (given X) instead.
-    """
-    pc = ev.claims[claim].credence[col]
-    out: dict[str, tuple[float | None, float | None]] = {}
-    if_c: Evaluation | None = None
-    if 0.0 < pc < 1.0:
-        if_c = run(m, given={**known, claim: True}, set=sets, frames=frames, band_draws=0)
-    for x, res in ev.claims.items():
-        if x == claim or x in known:
-            continue
-        px = res.credence[col]
-        sides: list[float | None] = []
-        for side, p_side in ((True, px), (False, 1.0 - px)):
-            if p_side == 0.0:
-                sides.append(None)
-            elif pc in (0.0, 1.0):
-                sides.append(pc)
-            elif p_side < 1e-6:
-                direct = run(m, given={**known, x: side}, set=sets, frames=frames, band_draws=0)
-                sides.append(direct.claims[claim].credence[col])
-            else:
-                assert if_c is not None
-                px_c = if_c.claims[x].credence[col]
-                joint = (px_c if side else 1.0 - px_c) * pc
-                sides.append(min(1.0, max(0.0, joint / p_side)))
-        out[x] = (sides[0], sides[1])
-    return out
+    """(P(CLAIM | X), P(CLAIM | not X)) for every other claim X not given: the
+    person's cruxes (:meth:`Model.cruxes`, Bayes' rule from a few propagations),
+    None for a side that person holds impossible."""
+    found = Model(m, max_memory=max_memory).cruxes(claim, given=known, set=sets, frames=frames)
+    return {c.claim: (c.if_true, c.if_false) for c in found}
 
 
 def double_cruxes(
@@ -679,11 +652,12 @@ def double_cruxes(
     known: dict[str, bool],
     sets: Mapping[str, object],
     frames: list[str] | None,
-    run: Callable[..., Evaluation] = evaluate,
+    max_memory: int | str = DEFAULT_MAX_MEMORY,
 ) -> list[DoubleCrux]:
-    """Every other claim by the expected gap left once it is learned, smallest first."""
-    ca = _conditionals(ma, claim, ea, col, known, sets, frames, run)
-    cb = _conditionals(mb, claim, eb, col, known, sets, frames, run)
+    """Every other claim by the expected gap left once it is learned, smallest first.
+    ``col`` is the column both people's cruxes are read from (:func:`column_of`)."""
+    ca = _conditionals(ma, claim, known, sets, frames, max_memory)
+    cb = _conditionals(mb, claim, known, sets, frames, max_memory)
     pa_c, pb_c = ea.claims[claim].credence[col], eb.claims[claim].credence[col]
     out: list[DoubleCrux] = []
     for x in ca:
