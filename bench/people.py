@@ -10,7 +10,7 @@ differ in up to six. Times, best of R, whole commands run in-process
 - ``eval MAP --people --format json`` (target: under 3 s), against its peers in
   the same run: ``eval MAP`` (the map alone; what one column costs) and
   ``eval MAP --as ID`` five times (the people one by one);
-- ``disagree CLAIM MAP A B --format json`` for the pair that differs in the
+- ``disagree MAP CLAIM A B --format json`` for the pair that differs in the
   most parameters (target: under 10 s): exact Shapley values need every one
   of the 2^k mixtures of their numbers. Its peer is the same attribution with
   a full ``evaluate()`` per mixture, timed on 16 mixtures and scaled to 2^k.
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda: [cli("eval", path, "--as", p, *base) for p in ids], args.repeat
         )
         t_dis, c_dis, out = cpu(
-            lambda: cli("disagree", claim, path, a, b, "--format", "json"), args.repeat
+            lambda: cli("disagree", path, claim, a, b, "--format", "json"), args.repeat
         )
         dis = json.loads(out)
         # the peer: one full evaluate() per mixture, timed on 16 and scaled to 2^k
