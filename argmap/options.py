@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from argmap._words import cli_words
 from argmap.schema import ArgumentMap, UsageError
-from argmap.schema.values import Beta, Interval, parse_truth
+from argmap.schema.values import parse_truth
 
 if TYPE_CHECKING:  # `check` imports this module and must not load the engine
     from argmap.engine.result import Evaluation
@@ -101,20 +101,10 @@ def default_band_draws(command: str, amap: ArgumentMap, frames: Sequence[str], b
     from argmap.engine.uncertain import default_draws
 
     columns = (len(frames) or len(amap.frames) or 1) + 1
-    draws, warning = default_draws(budget, len(amap.claims), columns, has_uncertain_values(amap))
+    draws, warning = default_draws(budget, len(amap.claims), columns, amap.uncertain)
     if warning:
         print_warnings(command, [warning])
     return draws
-
-
-def has_uncertain_values(amap: ArgumentMap) -> bool:
-    """Whether some value is an interval or a beta (only then is there a band)."""
-    values: list[object] = []
-    for c in amap.claims.values():
-        values += [c.credence, *(f.credence for f in c.frames.values())]
-    for a in amap.arguments.values():
-        values += [a.strength, *(f.strength for f in a.frames.values())]
-    return any(isinstance(v, Interval | Beta) for v in values)
 
 
 def in_cli_words(ev: Evaluation) -> Evaluation:

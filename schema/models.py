@@ -28,6 +28,7 @@ from pydantic import (
 
 from .values import (
     Beta,
+    Interval,
     LikelihoodRatio,
     Value,
     ValueSyntaxError,
@@ -439,6 +440,17 @@ class ArgumentMap:
 
         Computed once per map: the panel and pictures ask it of every claim."""
         return frozenset(a.target for a in self.arguments.values() if a.kind != "undercuts")
+
+    @cached_property
+    def uncertain(self) -> bool:
+        """Whether some credence or strength (in the map or a frame) is an interval or a
+        beta: only then has an evaluation a percentile band."""
+        values: list[object] = []
+        for c in self.claims.values():
+            values += [c.credence, *(f.credence for f in c.frames.values())]
+        for a in self.arguments.values():
+            values += [a.strength, *(f.strength for f in a.frames.values())]
+        return any(isinstance(v, Interval | Beta) for v in values)
 
     def locate(self, *path: str | int) -> Location | None:
         """The location of ``path``, or of its nearest located ancestor."""

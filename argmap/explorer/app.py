@@ -29,7 +29,7 @@ from argmap.engine.model import Model
 from argmap.engine.people import POOLED, disagree, evaluate_people, pooled_evaluation
 from argmap.engine.result import OVERALL, Evaluation
 from argmap.engine.uncertain import default_draws
-from argmap.options import has_uncertain_values, parse_given, parse_set
+from argmap.options import parse_given, parse_set
 from argmap.render.dot import drawing, heading_dot, legend_dot
 from argmap.render.fmt import moving
 from argmap.render.graphviz import Renderer, compose, layout
@@ -299,7 +299,7 @@ class Explorer:
 
     def _default_band(self, amap: ArgumentMap) -> tuple[int, str | None]:
         columns = (len(amap.frames) or 1) + 1  # each frame and overall, as `eval` counts
-        uncertain = has_uncertain_values(amap)
+        uncertain = amap.uncertain
         return default_draws(self.max_memory, len(amap.claims), columns, uncertain, BAND_DRAWS)
 
     def _evaluation(self, snap: Snapshot, w: WhatIf, ticket: Ticket, draws: int = 0) -> Evaluation:
@@ -412,7 +412,7 @@ class Explorer:
         needs it (every claim's band comes from one computation), and by the time a
         reader clicks it is ready. A newer what-if or map stops it at its next batch
         of draws; a click arriving before it ends waits for it rather than start again."""
-        if w.person == POOLED or not has_uncertain_values(self._map(snap, w.person)):
+        if w.person == POOLED or not self._map(snap, w.person).uncertain:
             return
         draws = self._draws(snap, w)
         if not draws:  # the memory budget holds no band of this map
