@@ -540,11 +540,11 @@ class _Joint:
                 continue
             cond: np.ndarray | None = None
             if sampler is not None:
-                probs, _, _, _ = sampler.run(f, dict(req.given), None, pair=ci)
-                probs = np.clip(probs, 0.0, 1.0)
+                sampled = sampler.run(f, dict(req.given), None, pair=ci)
+                probs = np.clip(sampled.probs, 0.0, 1.0)
                 pc = float(probs[ci])
-                if pc > 0.0 and sampler.joint is not None:
-                    cond = np.clip(sampler.joint / pc, 0.0, 1.0)
+                if pc > 0.0 and sampled.joint is not None:
+                    cond = np.clip(sampled.joint / pc, 0.0, 1.0)
                 self.frames.append((w, probs, cond, pc))
                 continue
             assert plan is not None  # (no sampler: exact)

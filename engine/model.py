@@ -481,11 +481,11 @@ def _runner(
         log_k = 0.0
         if s.groups and sampled_observed:
             try:
-                _, log_k, _, _ = sampler.run(frame, {}, removed, None, evidence=False)
+                log_k = sampler.run(frame, {}, removed, None, evidence=False).log_z
             except Impossible:
                 return Outcome(None, -math.inf, culprits=tuple(s.groups))
         try:
-            probs, log_z, stderr, ess = sampler.run(frame, req.given, removed, count)
+            probs, log_z, stderr, ess, _ = sampler.run(frame, req.given, removed, count)
         except Impossible as exc:
             if s.groups and not sampled_observed:
                 return Outcome(None, -math.inf, culprits=tuple(s.groups))

@@ -36,6 +36,7 @@ import hashlib
 import heapq
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -61,14 +62,23 @@ def _stream_key(kind: str, ident: str) -> int:
     )
 
 
+class SampledRun(NamedTuple):
+    """One sampling run: P(c | e, K) per claim, ln P(e, K), standard errors, the
+    effective sample size, and (asked with ``pair``) P(c and C | e, K) per claim."""
+
+    probs: np.ndarray
+    log_z: float
+    stderr: np.ndarray
+    ess: float
+    joint: np.ndarray | None = None
+
+
 class Sampler:
     """Likelihood weighting over one compiled structure."""
 
     def __init__(self, amap: ArgumentMap, s: Structure, *, samples: int, seed: int) -> None:
         if samples < 2:
             raise ValueError("sampling needs at least 2 samples")
-        # P(c and C | e, K) per claim c from the last run given a ``pair`` C
-        self.joint: np.ndarray | None = None
         self.s = s
         self.samples = samples
         self.seed = seed
@@ -120,12 +130,12 @@ class Sampler:
         *,
         evidence: bool = True,
         pair: int | None = None,
-    ) -> tuple[np.ndarray, float, np.ndarray, float]:
+    ) -> SampledRun:
         """P(c | e, K) per claim, ln P(e, K), standard errors and the effective sample
         size; ``tick(n)`` hears of every batch of n samples done. Raises Impossible.
         Without ``evidence`` the claims' evidence is left out (to estimate P(K)).
         With ``pair`` (a claim's index C), the same samples also give P(c and C | e, K)
-        per claim c, kept in :attr:`joint` (every crux of C from one run)."""
+        per claim c, as ``joint`` (every crux of C from one run)."""
         s = self.s
         nc, na = len(s.claims), len(s.arguments)
         zero = (0.0, 1.0, -math.inf, 0.0)  # p, q, ln p, ln q
@@ -275,12 +285,13 @@ class Sampler:
         var = (sx2 * (1 - 2 * mu) + mu * mu * s2) / (s1 * s1)
         for i, x in fixed.items():  # exactly, not a weighted mean that rounds
             mu[i], var[i] = float(x), 0.0
+        joint: np.ndarray | None = None
         if pair is not None:
             both = np.minimum(np.minimum(sxc / s1, mu[pair]), mu)
             both[pair] = mu[pair]
             for i, x in fixed.items():
                 both[i] = mu[pair] if x else 0.0
-            self.joint = np.clip(both, 0.0, 1.0)
+            joint = np.clip(both, 0.0, 1.0)
         log_z = top + math.log(s1) - math.log(self.samples)
         # Kish's effective sample size (Σw)² / Σw²: when the evidence is far
         # from what the map predicts, a few samples carry all the weight, and
@@ -297,7 +308,7 @@ class Sampler:
             log_mass = math.log(n / self.samples) + bits * math.log(2)
             if k < 10 and log_mass > math.log(0.01):
                 ess = min(ess, float(k))
-        return mu, log_z, np.sqrt(np.maximum(var, 0.0)), ess
+        return SampledRun(mu, log_z, np.sqrt(np.maximum(var, 0.0)), ess, joint)
 
     def _lookahead(
         self, coins: dict[tuple[int, int], tuple[float, float, float, float]]
