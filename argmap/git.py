@@ -91,17 +91,7 @@ class Repo:
 
     def ls_tree(self, commit: str, path: PurePosixPath) -> dict[PurePosixPath, str]:
         """Repository-relative path -> blob id of every file at or under ``path`` in ``commit``."""
-        spec = "." if str(path) in ("", ".") else str(path)
-        out = _git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", spec], self.root)
-        files: dict[PurePosixPath, str] = {}
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, _, name = entry.partition(b"\t")
-            _mode, kind, oid = meta.decode().split()
-            if kind == "blob":
-                files[PurePosixPath(name.decode("utf-8", "surrogateescape"))] = oid
-        return files
+        return {p: e.oid for p, e in self.tree_entries(commit, path).items()}
 
     def tree_entries(self, commit: str, path: PurePosixPath) -> dict[PurePosixPath, TreeEntry]:
         """Like :meth:`ls_tree`, with each blob's mode: ``120000`` is a symbolic link
